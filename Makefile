@@ -1,0 +1,65 @@
+# The two commands: `make run` serves the platform with nothing else running,
+# `make test` runs the whole suite. Everything else here serves those two.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Reinstall only when the dependencies change.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help install run test lint format messages check-deploy worker beat clean
+
+help:
+	@echo "make run      installe, prépare la base et sert la plateforme sur http://127.0.0.1:8000"
+	@echo "make test     installe et lance toute la suite de tests"
+	@echo "make lint     vérifie le style (ruff) et les migrations"
+	@echo "make messages met à jour et compile les traductions"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+run: export DEBUG ?= true
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo_data
+	@echo "SignalConso : http://127.0.0.1:8000"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Translations: the compiled .mo files are committed, so `make run` needs no
+# gettext; run this after changing a translatable string (needs gettext).
+messages: install
+	$(MANAGE) makemessages --locale en --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(MANAGE) compilemessages --locale en --ignore ".venv/*"
+
+# What a production deployment must pass (see docs/configuration.md).
+check-deploy: install
+	$(MANAGE) check --deploy --fail-level WARNING
+
+worker: install
+	$(BIN)/celery -A signalconso worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A signalconso beat --loglevel INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""User accounts: the user model and its roles, login, password reset, invitations."""

@@ -1,0 +1,63 @@
+"""Create the demo accounts of `make run`, and print how to log in.
+
+Idempotent: running it again resets the demo passwords. Refused unless
+DEMO_DATA_ALLOWED is on (it is by default only when DEBUG is), so a real
+deployment can never get accounts with published passwords.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Role, User
+
+DEMO_ACCOUNTS = [
+    # (email, password, first name, last name, role, what it is for)
+    (
+        "pro@demo.signalconso.test",
+        "demo-pro-mot-de-passe",
+        "Paule",
+        "Durand",
+        Role.PRO,
+        "professionnel",
+    ),
+    (
+        "agent@dgccrf.finances.gouv.fr",
+        "demo-agent-mot-de-passe",
+        "Alain",
+        "Martin",
+        Role.AGENT,
+        "agent DGCCRF",
+    ),
+    (
+        "admin@dgccrf.finances.gouv.fr",
+        "demo-admin-mot-de-passe",
+        "Anne",
+        "Bernard",
+        Role.ADMIN,
+        "administratrice",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes de démonstration et affiche leurs identifiants."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data is disabled here (DEMO_DATA_ALLOWED is off): "
+                "a real deployment never gets accounts with published passwords."
+            )
+        with transaction.atomic():
+            for email, password, first_name, last_name, role, _purpose in DEMO_ACCOUNTS:
+                user = User.objects.filter(email=email).first() or User(email=email)
+                user.first_name, user.last_name, user.role = first_name, last_name, role
+                user.is_active = True
+                user.is_superuser = role == Role.ADMIN
+                user.set_password(password)
+                user.save()
+
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
+        for email, password, _first, _last, _role, purpose in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {purpose:<16} {email:<34} mot de passe : {password}")

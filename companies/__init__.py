@@ -1,0 +1,2 @@
+"""Companies: the SIRENE register, identification and search, websites,
+activation codes and letters, professionals' access."""

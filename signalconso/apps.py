@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SignalConsoConfig(AppConfig):
+    name = "signalconso"
+    verbose_name = "SignalConso"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,30 @@
+"""System checks of our own, run by `manage.py check --deploy`."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def check_secret_key_is_not_the_development_one(app_configs, **kwargs):
+    if settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+        return [
+            Error(
+                "SECRET_KEY is the development key.",
+                hint="Set the SECRET_KEY environment variable to a long random value.",
+                id="signalconso.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_site_url_is_https(app_configs, **kwargs):
+    if not settings.HTTPS:
+        return [
+            Error(
+                "SITE_URL is not an https address.",
+                hint="Set SITE_URL to the public https address of the service.",
+                id="signalconso.E002",
+            )
+        ]
+    return []

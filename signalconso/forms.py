@@ -1,0 +1,45 @@
+"""How every form of the site is drawn: the State design system's markup, with
+each error tied to its field for screen readers.
+
+Set as FORM_RENDERER, so `{{ form }}` and `{{ form.field.as_field_group }}`
+render through templates/includes/form.html and field.html.
+"""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+# Widgets whose input carries the design system's text-input style.
+_SELECT_WIDGETS = (forms.Select, forms.SelectMultiple)
+_UNSTYLED_WIDGETS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+class AccessibleBoundField(forms.BoundField):
+    """Describes each input by its hint and, when there is one, its error."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.auto_id and not widget.attrs.get("aria-describedby"):
+            described_by = []
+            if self.help_text:
+                described_by.append(f"{self.auto_id}_helptext")
+            if self.errors:
+                described_by.append(self.error_id)
+            if described_by:
+                attrs["aria-describedby"] = " ".join(described_by)
+        if not isinstance(widget, _UNSTYLED_WIDGETS):
+            css_class = "fr-select" if isinstance(widget, _SELECT_WIDGETS) else "fr-input"
+            if self.errors:
+                css_class += f" {css_class}--error"
+            attrs["class"] = f"{css_class} {attrs.get('class', '')}".strip()
+        return attrs
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error"
+
+
+class SiteFormRenderer(TemplatesSetting):
+    form_template_name = "includes/form.html"
+    field_template_name = "includes/field.html"
+    bound_field_class = AccessibleBoundField

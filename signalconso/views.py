@@ -1,0 +1,80 @@
+"""Pages that belong to the site as a whole: home, legal pages, health check."""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+OK = "ok"
+DOWN = "down"
+NOT_CONFIGURED = "not configured"
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+@require_safe
+def legal_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/legal_notice.html")
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return OK
+
+
+def _check_cache() -> str:
+    token = secrets.token_hex(8)
+    cache.set("healthz", token, timeout=10)
+    if cache.get("healthz") != token:
+        raise RuntimeError("the cache did not return what was just stored")
+    return OK
+
+
+def _check_broker() -> str:
+    if not celery_app.conf.broker_url:
+        return NOT_CONFIGURED
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+    return OK
+
+
+HEALTH_CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The state of each service the platform needs; 503 when one is down.
+
+    Only the state is published; the cause goes to the logs.
+    """
+    checks = {}
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            checks[name] = check()
+        except Exception:
+            logger.exception("health check failed: %s", name)
+            checks[name] = DOWN
+    healthy = DOWN not in checks.values()
+    return JsonResponse(
+        {"status": OK if healthy else DOWN, "checks": checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,48 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.management.commands.load_demo_data import DEMO_ACCOUNTS
+from accounts.models import User
+from accounts.tasks import clear_expired_sessions
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_creates_the_accounts_it_prints_and_can_run_twice(settings, capsys):
+    settings.DEMO_DATA_ALLOWED = True
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+    out = capsys.readouterr().out
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    for email, password, *_rest in DEMO_ACCOUNTS:
+        assert email in out and password in out
+        assert User.objects.get(email=email).check_password(password)
+
+
+def test_demo_data_is_refused_where_it_is_not_allowed(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
+        call_command("load_demo_data")
+    assert not User.objects.exists()
+
+
+def _session(expiry) -> str:
+    store = SessionStore()
+    store["x"] = 1
+    store.set_expiry(expiry)
+    store.create()
+    return store.session_key
+
+
+def test_clear_expired_sessions_keeps_live_ones():
+    expired = _session(timezone.now() - timedelta(minutes=1))
+    live = _session(timezone.now() + timedelta(hours=1))
+    assert clear_expired_sessions.delay().get() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert expired != live
+    assert clear_expired_sessions.delay().get() == 0

@@ -1,0 +1,173 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_has_labelled_fields(client):
+    response = client.get(reverse("accounts:login"))
+    assertContains(response, '<label class="fr-label" for="id_username">')
+    assertContains(response, '<label class="fr-label" for="id_password">')
+    assertContains(response, "<title>Connexion — SignalConso</title>", html=False)
+
+
+def test_login_with_the_address_in_any_case_leads_to_the_account(client, pro_user, password):
+    response = client.post(
+        reverse("accounts:login"), {"username": pro_user.email.upper(), "password": password}
+    )
+    assertRedirects(response, reverse("accounts:account"))
+    response = client.get(reverse("accounts:account"))
+    assertContains(response, pro_user.email)
+    assertContains(response, "Professionnel")
+
+
+def test_wrong_password_says_so_in_french_and_keeps_the_address(client, pro_user):
+    response = client.post(
+        reverse("accounts:login"), {"username": pro_user.email, "password": "pas-le-bon"}
+    )
+    assert response.status_code == 200
+    assertContains(response, "Adresse électronique ou mot de passe incorrect")
+    assertContains(response, f'value="{pro_user.email}"')
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_malformed_address_gets_a_message_tied_to_its_field(client):
+    response = client.post(
+        reverse("accounts:login"), {"username": "pas-une-adresse", "password": "x"}
+    )
+    html = response.content.decode()
+    assert 'aria-describedby="id_username-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert re.search(
+        r'id="id_username-error"[^>]*>\s*<p class="fr-message fr-message--error">', html
+    )
+    assert "Saisissez une adresse de courriel valide" in html
+
+
+def test_deactivated_account_cannot_log_in(client, password):
+    user = UserFactory(is_active=False, password=password)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": password}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_anonymous_is_sent_to_login_from_the_account_page(client):
+    url = reverse("accounts:account")
+    response = client.get(url)
+    assertRedirects(response, f"{reverse('accounts:login')}?next={url}")
+
+
+def test_account_page_refuses_post(client, pro_user):
+    client.force_login(pro_user)
+    assert client.post(reverse("accounts:account")).status_code == 405
+
+
+def test_logout_needs_a_post(client, pro_user):
+    client.force_login(pro_user)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assertRedirects(response, reverse("home"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_protected_against_cross_site_requests(pro_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pro_user)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 403
+    assert "Le formulaire a expiré" in response.content.decode()
+
+
+def _reset_link(message) -> str:
+    return re.search(r"https?://\S+/mot-de-passe/nouveau/\S+/", message.body).group(0)
+
+
+def test_password_reset_end_to_end(client, pro_user, settings):
+    settings.SITE_URL = "https://signal.conso.example"
+    response = client.post(reverse("accounts:password_reset"), {"email": pro_user.email.upper()})
+    assertRedirects(response, reverse("accounts:password_reset_done"))
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [pro_user.email]
+    assert message.subject == "SignalConso : choisissez un nouveau mot de passe"
+    link = _reset_link(message)
+    # The link is built from SITE_URL, never from the request's Host header.
+    assert link.startswith("https://signal.conso.example/compte/mot-de-passe/nouveau/")
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert link in html
+
+    path = link.removeprefix("https://signal.conso.example")
+    response = client.get(path, follow=True)
+    new_password = "un-tout-nouveau-mot-de-passe"
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assertRedirects(response, reverse("accounts:password_reset_complete"))
+    pro_user.refresh_from_db()
+    assert pro_user.check_password(new_password)
+
+    # The link is single-use.
+    response = client.get(path, follow=True)
+    assertContains(response, "Ce lien n’est plus valable")
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@example.fr"})
+    assertRedirects(response, reverse("accounts:password_reset_done"))
+    assert mail.outbox == []
+
+
+def test_password_reset_refuses_a_short_password(client, pro_user):
+    client.post(reverse("accounts:password_reset"), {"email": pro_user.email})
+    path = re.sub(r"^https?://[^/]+", "", _reset_link(mail.outbox[0]))
+    response = client.get(path, follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0], {"new_password1": "court", "new_password2": "court"}
+    )
+    assert response.status_code == 200
+    assertContains(response, "Ce mot de passe est trop court")
+    pro_user.refresh_from_db()
+    assert not pro_user.check_password("court")
+
+
+def test_password_change(client, pro_user, password):
+    client.force_login(pro_user)
+    new_password = "encore-un-autre-mot-de-passe"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
+    )
+    assertRedirects(response, reverse("accounts:password_change_done"))
+    pro_user.refresh_from_db()
+    assert pro_user.check_password(new_password)
+
+
+def test_password_change_needs_login(client):
+    url = reverse("accounts:password_change")
+    assertRedirects(client.get(url), f"{reverse('accounts:login')}?next={url}")
+
+
+def test_admin_site_is_open_to_administrators_only(
+    client, pro_user, admin_user, readonly_admin_user
+):
+    url = reverse("admin:accounts_user_changelist")
+    client.force_login(pro_user)
+    assert client.get(url).status_code == 302
+    client.force_login(readonly_admin_user)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 200
