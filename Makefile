@@ -29,6 +29,7 @@ install: $(INSTALLED)
 run: export DEBUG ?= true
 run: install
 	$(MANAGE) migrate --no-input
+	$(MANAGE) import_sirene companies/data/sirene_sample_legal_units.csv companies/data/sirene_sample_establishments.csv --no-progress
 	$(MANAGE) load_demo_data
 	@echo "SignalConso : http://127.0.0.1:8000"
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -48,7 +49,7 @@ format: install
 # Translations: the compiled .mo files are committed, so `make run` needs no
 # gettext; run this after changing a translatable string (needs gettext).
 messages: install
-	$(MANAGE) makemessages --locale en --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(MANAGE) makemessages --locale en --ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --no-obsolete
 	$(MANAGE) compilemessages --locale en --ignore ".venv/*"
 
 # What a production deployment must pass (see docs/configuration.md).

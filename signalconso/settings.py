@@ -286,6 +286,14 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 # Behind a load balancer that terminates TLS and says so in this header.
 if env_bool("BEHIND_TLS_PROXY", default=HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies (load balancers) stand before the web processes and append
+# to X-Forwarded-For: the client's address for rate limits is read from there.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Rate limits (requests per period, per client address) -------------------
+
+COMPANY_SEARCH_RATE_LIMIT = env.int("COMPANY_SEARCH_RATE_LIMIT", default=60)
+COMPANY_SEARCH_RATE_PERIOD = 60
 
 # --- Languages --------------------------------------------------------------
 

@@ -12,6 +12,7 @@ admin.site.site_title = "SignalConso"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/entreprises/", include("companies.urls")),
 ]
 
 urlpatterns += i18n_patterns(

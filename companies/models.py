@@ -1,0 +1,156 @@
+"""Companies as the national register (SIRENE) describes them, and the
+websites consumers report. An establishment is identified by its SIRET; the
+establishments of one legal unit share a SIREN, one of them being the head office."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import identifiers
+
+
+class LegalUnit(models.Model):
+    """A legal unit of the register (SIREN) and its legal name: for a company,
+    its name; for an individual, their first and last names. Kept so that an
+    establishment imported later takes its name without another pass."""
+
+    siren = models.CharField("SIREN", max_length=9, primary_key=True)
+    name = models.CharField(_("raison sociale"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("unité légale")
+        verbose_name_plural = _("unités légales")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.siren})"
+
+
+class CompanyQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(is_open=True)
+
+    def of_siren(self, siren: str):
+        return self.filter(siren=siren)
+
+
+class Company(models.Model):
+    # Indexes are declared in Meta: a field's own unique/db_index would add on
+    # PostgreSQL a second "LIKE" index per column that nothing here uses, and
+    # every index slows down the import of the register.
+    siret = models.CharField("SIRET", max_length=14)
+    siren = models.CharField("SIREN", max_length=9)
+    legal_name = models.CharField(_("raison sociale"), max_length=255, blank=True)
+    brand = models.CharField(_("enseigne"), max_length=255, blank=True)
+    address_complement = models.CharField(_("complément d’adresse"), max_length=255, blank=True)
+    street = models.CharField(_("voie"), max_length=255, blank=True)
+    special_distribution = models.CharField(
+        _("distribution spéciale"), max_length=255, blank=True, help_text=_("Boîte postale, TSA…")
+    )
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=255, blank=True)
+    department = models.CharField(_("département"), max_length=3, blank=True)
+    country = models.CharField(
+        _("pays"), max_length=100, blank=True, help_text=_("Vide pour la France.")
+    )
+    activity_code = models.CharField(_("code d’activité (NAF)"), max_length=6, blank=True)
+    is_head_office = models.BooleanField(_("siège social"), default=False)
+    is_open = models.BooleanField(_("ouvert"), default=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        indexes = [
+            models.Index(fields=["siren"], name="company_siren"),
+            models.Index(fields=["postal_code"], name="company_postal_code"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["siret"], name="company_siret_unique"),
+            models.CheckConstraint(
+                condition=models.Q(siret__regex=r"^[0-9]{14}$"), name="company_siret_14_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(siren__regex=r"^[0-9]{9}$"), name="company_siren_9_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.siret})"
+
+    @property
+    def name(self) -> str:
+        """The name people know: the legal name, else the brand."""
+        return self.legal_name or self.brand or self.siret
+
+    @property
+    def is_public_administration(self) -> bool:
+        return identifiers.is_public_administration(self.activity_code)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address, one line per item, in the order of a French letter."""
+        city_line = f"{self.postal_code} {self.city}".strip()
+        lines = [self.address_complement, self.street, self.special_distribution, city_line]
+        if self.country:
+            lines.append(self.country)
+        return [line for line in lines if line]
+
+    def head_office(self) -> "Company | None":
+        if self.is_head_office:
+            return self
+        return Company.objects.filter(siren=self.siren, is_head_office=True).first()
+
+    def establishments(self):
+        """Every establishment of the same legal unit, this one included."""
+        return Company.objects.of_siren(self.siren).order_by("-is_head_office", "-is_open", "siret")
+
+
+class WebsiteState(models.TextChoices):
+    NOT_IDENTIFIED = "not_identified", _("Non identifié")
+    IDENTIFIED = "identified", _("Identifié")
+    FOREIGN = "foreign", _("Étranger")
+    MARKETPLACE = "marketplace", _("Place de marché")
+
+
+class Website(models.Model):
+    """A host consumers report, and what the agents know of it."""
+
+    host = models.CharField(
+        _("hôte"), max_length=253, unique=True, help_text=_("Sans « www. », en minuscules.")
+    )
+    state = models.CharField(
+        _("identification"),
+        max_length=20,
+        choices=WebsiteState.choices,
+        default=WebsiteState.NOT_IDENTIFIED,
+        db_index=True,
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("entreprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="websites",
+    )
+    country = models.CharField(
+        _("pays"), max_length=100, blank=True, help_text=_("Pour un site étranger.")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site internet")
+        verbose_name_plural = _("sites internet")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state=WebsiteState.IDENTIFIED)
+                | models.Q(company__isnull=False),
+                name="website_identified_has_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.host

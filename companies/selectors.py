@@ -1,0 +1,73 @@
+"""Reading companies: search by name, SIRET or SIREN, and legal units.
+
+Search by name is typo- and accent-tolerant on PostgreSQL (trigram word
+similarity over the folded name, see migration 0002); elsewhere it falls back
+to a plain match of every word.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import clean_siret_or_siren, fold
+from .models import Company
+
+MIN_QUERY_LENGTH = 2
+MAX_RESULTS = 20
+_NUMBER = re.compile(r"^[\d\s.\-]+$")
+_NAME_EXPRESSION = "companies_search_name(legal_name, brand)"
+
+
+def _by_name_postgresql(queryset: QuerySet, folded: str) -> QuerySet:
+    # The query is a bound parameter; only the constant expression is inlined.
+    matches = RawSQL(f"%s <%% {_NAME_EXPRESSION}", (folded,), BooleanField())  # noqa: S611
+    score = RawSQL(f"word_similarity(%s, {_NAME_EXPRESSION})", (folded,), FloatField())  # noqa: S611
+    return queryset.filter(matches).annotate(score=score)
+
+
+def _by_name_plain(queryset: QuerySet, folded: str) -> QuerySet:
+    for word in folded.split():
+        queryset = queryset.filter(Q(legal_name__icontains=word) | Q(brand__icontains=word))
+    return queryset.annotate(score=RawSQL("0", (), FloatField()))
+
+
+def search_companies(
+    *, query: str, postal_code: str = "", department: str = "", limit: int = MAX_RESULTS
+) -> list[Company]:
+    """Establishments matching a name, a SIRET or a SIREN, best first: open
+    establishments before closed ones, then by closeness of the name, head
+    offices first. Raises ValidationError (in French) for an unusable query."""
+    query = " ".join((query or "").split())
+    if len(query) < MIN_QUERY_LENGTH:
+        raise ValidationError(
+            _("Saisissez au moins %(min)s caractères du nom, ou le numéro SIRET ou SIREN."),
+            code="too_short",
+            params={"min": MIN_QUERY_LENGTH},
+        )
+    queryset = Company.objects.all()
+    if postal_code:
+        if not re.fullmatch(r"\d{5}", postal_code.strip()):
+            raise ValidationError(
+                _("Le code postal compte 5 chiffres, par exemple 75011."), code="postal_code"
+            )
+        queryset = queryset.filter(postal_code=postal_code.strip())
+    if department:
+        queryset = queryset.filter(department=department.strip().upper())
+
+    if _NUMBER.match(query):
+        number = clean_siret_or_siren(query)
+        field = "siret" if len(number) == 14 else "siren"
+        results = queryset.filter(**{field: number}).annotate(score=RawSQL("1", (), FloatField()))
+    elif connection.vendor == "postgresql":
+        results = _by_name_postgresql(queryset, fold(query))
+    else:
+        results = _by_name_plain(queryset, fold(query))
+    return list(results.order_by("-is_open", "-score", "-is_head_office", "siret")[:limit])
+
+
+def company_by_siret(siret: str) -> Company | None:
+    return Company.objects.filter(siret=siret).first()

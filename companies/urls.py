@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "companies"
+
+urlpatterns = [
+    path("recherche", views.search, name="search"),
+]

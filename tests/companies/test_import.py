@@ -1,0 +1,222 @@
+import csv
+import gzip
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from companies.models import Company, LegalUnit
+from companies.sirene import import_file
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parents[2] / "companies" / "data"
+ESTABLISHMENTS = DATA / "sirene_sample_establishments.csv"
+LEGAL_UNITS = DATA / "sirene_sample_legal_units.csv"
+
+
+def run(*paths) -> str:
+    out = io.StringIO()
+    call_command("import_sirene", *map(str, paths), "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def rewrite(source: Path, target: Path, change) -> Path:
+    """Copies a stock file, passing each data row (as a dict) through `change`."""
+    with open(source, newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    with open(target, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(change(row) or row)
+    return target
+
+
+def test_sample_import_gives_the_expected_counts_twice_in_a_row():
+    first = run(ESTABLISHMENTS, LEGAL_UNITS)
+    # Legal units go first, so establishments arrive with their names.
+    assert first.index("legal units") < first.index("(establishments)")
+    assert (
+        "read 14, created 14, updated 0, unchanged 0, establishments renamed 0, rejected 0" in first
+    )
+    assert "read 22, created 22, updated 0, unchanged 0, rejected 0" in first
+    assert Company.objects.count() == 22
+    assert LegalUnit.objects.count() == 14
+
+    second = run(ESTABLISHMENTS, LEGAL_UNITS)
+    assert (
+        "read 14, created 0, updated 0, unchanged 14, establishments renamed 0, rejected 0"
+        in second
+    )
+    assert "read 22, created 0, updated 0, unchanged 22, rejected 0" in second
+    assert Company.objects.count() == 22
+
+
+def test_legal_units_imported_later_rename_the_establishments():
+    run(ESTABLISHMENTS)
+    assert Company.objects.get(brand="AU BON PAIN", is_open=True).legal_name == ""
+    # 21 establishments belong to the 14 legal units listed; the individual who
+    # does not publish their name keeps an empty one.
+    assert "establishments renamed 20" in run(LEGAL_UNITS)
+    assert Company.objects.get(brand="AU BON PAIN", is_open=True).legal_name == (
+        "BOULANGERIE PATISSERIE DUPONT"
+    )
+
+
+def test_a_changed_legal_name_renames_every_establishment(tmp_path):
+    run(ESTABLISHMENTS, LEGAL_UNITS)
+    renamed = rewrite(
+        LEGAL_UNITS,
+        tmp_path / "StockUniteLegale.csv",
+        lambda row: (
+            {**row, "denominationUniteLegale": "HYPER DU SUD"}
+            if row["denominationUniteLegale"] == "HYPERMARCHES DU SUD"
+            else None
+        ),
+    )
+    assert "created 0, updated 1, unchanged 13, establishments renamed 4" in run(renamed)
+    assert Company.objects.filter(legal_name="HYPER DU SUD").count() == 4
+
+
+def test_rows_are_read_as_the_register_publishes_them():
+    run(ESTABLISHMENTS, LEGAL_UNITS)
+    bakery = Company.objects.get(brand="AU BON PAIN", is_head_office=True)
+    assert bakery.street == "12 RUE DE LA ROQUETTE"
+    assert (bakery.postal_code, bakery.city, bakery.department) == ("75011", "PARIS", "75")
+    assert bakery.activity_code == "10.71C" and bakery.is_open
+    branch = Company.objects.get(brand="AU BON PAIN", is_head_office=False)
+    assert branch.street == "3 BIS AVENUE DAUMESNIL"
+    assert not branch.is_open
+    assert branch.head_office() == bakery
+    assert list(bakery.establishments()) == [bakery, branch]
+
+    departments = dict(Company.objects.values_list("city", "department"))
+    assert departments["AJACCIO"] == "2A"
+    assert departments["BASTIA"] == "2B"
+    assert departments["BASSE-TERRE"] == "971"
+    assert departments["SAINT-DENIS"] == "974"
+    assert departments["SAINT-BARTHELEMY"] == "977"
+
+    abroad = Company.objects.get(legal_name="ELECTRO IMPORT GMBH")
+    assert (abroad.country, abroad.city, abroad.department) == ("ALLEMAGNE", "BERLIN", "")
+
+    telecom = Company.objects.get(legal_name="TELECOM EXPRESS")
+    assert telecom.address_lines == [
+        "TOUR HORIZON",
+        "40 ROUTE DU POINT DU JOUR",
+        "CS 70001",
+        "92773 BOULOGNE-BILLANCOURT CEDEX",
+    ]
+    # Personal data INSEE does not publish stays out.
+    hidden = Company.objects.get(city="RENNES", activity_code="96.02A")
+    assert hidden.street == "" and hidden.legal_name == ""
+    plumber = Company.objects.get(brand="PLOMBERIE LEFEVRE")
+    assert plumber.legal_name == "JEAN-PIERRE LEFEVRE"
+
+    assert Company.objects.get(legal_name="COMMUNE DE NANTES").is_public_administration
+    assert not Company.objects.get(activity_code="84.30B").is_public_administration
+    assert Company.objects.filter(siren="356000000").count() == 2
+    assert Company.objects.get(brand="FRITERIE DU NORD").legal_name == ""
+
+
+def test_a_reimport_updates_changed_rows_and_closes_establishments(tmp_path):
+    run(ESTABLISHMENTS)
+    changed = rewrite(
+        ESTABLISHMENTS,
+        tmp_path / "StockEtablissement.csv",
+        lambda row: (
+            {**row, "etatAdministratifEtablissement": "F"}
+            if row["libelleCommuneEtablissement"] == "TOULON"
+            else {**row, "enseigne1Etablissement": "AU BON PAIN ET CIE"}
+            if row["enseigne1Etablissement"] == "AU BON PAIN"
+            else None
+        ),
+    )
+    out = run(changed)
+    assert "read 22, created 0, updated 3, unchanged 19, rejected 0" in out
+    assert not Company.objects.get(city="TOULON").is_open
+    assert Company.objects.filter(brand="AU BON PAIN ET CIE").count() == 2
+
+
+def test_a_new_establishment_of_a_known_legal_unit_takes_its_name(tmp_path):
+    run(LEGAL_UNITS)
+    run(ESTABLISHMENTS)
+    bakery = Company.objects.get(brand="AU BON PAIN", is_head_office=True)
+    source = rewrite(ESTABLISHMENTS, tmp_path / "e.csv", lambda row: None)
+    with open(source, "a", newline="", encoding="utf-8") as file:
+        with open(ESTABLISHMENTS, newline="", encoding="utf-8") as original:
+            first_row = list(csv.reader(original))[1]
+        nic = "00039"
+        first_row[1], first_row[2] = nic, bakery.siren + nic
+        first_row[18] = "75010"
+        csv.writer(file).writerow(first_row)
+    assert "created 1" in run(source)
+    assert Company.objects.get(siret=bakery.siren + nic).legal_name == bakery.legal_name
+
+
+@pytest.mark.parametrize("compression", ["gz", "zip"])
+def test_compressed_files_are_read(tmp_path, compression):
+    if compression == "gz":
+        path = tmp_path / "StockEtablissement_utf8.csv.gz"
+        with open(ESTABLISHMENTS, "rb") as source, gzip.open(path, "wb") as target:
+            shutil.copyfileobj(source, target)
+    else:
+        path = tmp_path / "StockEtablissement_utf8.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(ESTABLISHMENTS, "StockEtablissement_utf8.csv")
+    assert "read 22, created 22" in run(path)
+
+
+def test_malformed_rows_are_reported_with_their_line_and_skipped(tmp_path):
+    path = tmp_path / "broken.csv"
+    lines = ESTABLISHMENTS.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(lines[2].split(",")[2], "1234", 1)  # SIRET too short
+    lines[4] = "only,three,columns"
+    lines[6] = lines[6].replace(",A,", ",X,", 1)  # unknown administrative state
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = run(path)
+    assert "read 22, created 19, updated 0, unchanged 0, rejected 3" in out
+    assert "line 3: SIRET '1234' is not 14 digits" in out
+    assert "line 5: 3 columns instead of 53" in out
+    assert "line 7: etatAdministratifEtablissement is 'X', not A or F" in out
+
+
+def test_a_file_with_the_wrong_columns_is_refused_before_anything_is_written(tmp_path):
+    wrong = tmp_path / "clients.csv"
+    wrong.write_text("nom,adresse,ville\nDupont,1 rue X,Paris\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="not a SIRENE stock file.*starts with: nom, adresse"):
+        run(ESTABLISHMENTS, wrong)
+    assert not Company.objects.exists()
+
+    missing = tmp_path / "partial.csv"
+    missing.write_text("siren,siret,etablissementSiege\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="lacks the columns: etatAdministratifEtablissement"):
+        run(missing)
+
+
+def test_an_unreadable_file_is_refused_with_its_cause(tmp_path):
+    with pytest.raises(CommandError, match="cannot be read"):
+        run(tmp_path / "absent.csv")
+    fake = tmp_path / "fake.csv.gz"
+    fake.write_text("not gzip at all")
+    with pytest.raises(CommandError, match="cannot be read"):
+        run(fake)
+
+
+def test_batches_smaller_than_the_file_give_the_same_result_and_report_progress():
+    reports = []
+    summary = import_file(
+        str(ESTABLISHMENTS), batch_size=5, progress=lambda s, fraction: reports.append(fraction)
+    )
+    assert (summary.read, summary.created, summary.rejected) == (22, 22, 0)
+    assert len(reports) == 5
+    assert reports == sorted(reports) and reports[-1] == 1.0
+
+
+def test_the_command_prints_a_progress_bar(capsys):
+    call_command("import_sirene", str(ESTABLISHMENTS), stdout=io.StringIO())
+    assert "100%" in capsys.readouterr().err
