@@ -29,6 +29,7 @@ install: $(INSTALLED)
 run: export DEBUG ?= true
 run: install
 	$(MANAGE) migrate --no-input
+	$(MANAGE) load_categories
 	$(MANAGE) import_sirene companies/data/sirene_sample_legal_units.csv companies/data/sirene_sample_establishments.csv --no-progress
 	$(MANAGE) load_demo_data
 	@echo "SignalConso : http://127.0.0.1:8000"
