@@ -9,7 +9,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -22,11 +22,19 @@ _NUMBER = re.compile(r"^[\d\s.\-]+$")
 _NAME_EXPRESSION = "companies_search_name(legal_name, brand)"
 
 
+# How many matching rows are ranked at most. A common word ("boulangerie")
+# matches tens of thousands of names that all score alike; ranking every one of
+# them costs hundreds of milliseconds for no better answer, so the first
+# CANDIDATES found by the index are ranked instead.
+CANDIDATES = 300
+
+
 def _by_name_postgresql(queryset: QuerySet, folded: str) -> QuerySet:
     # The query is a bound parameter; only the constant expression is inlined.
     matches = RawSQL(f"%s <%% {_NAME_EXPRESSION}", (folded,), BooleanField())  # noqa: S611
     score = RawSQL(f"word_similarity(%s, {_NAME_EXPRESSION})", (folded,), FloatField())  # noqa: S611
-    return queryset.filter(matches).annotate(score=score)
+    candidates = queryset.filter(matches).values("pk")[:CANDIDATES]
+    return Company.objects.filter(pk__in=Subquery(candidates)).annotate(score=score)
 
 
 def _by_name_plain(queryset: QuerySet, folded: str) -> QuerySet:

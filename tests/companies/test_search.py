@@ -96,3 +96,9 @@ def test_the_closest_name_comes_first(postgresql):
     CompanyFactory(legal_name="AUTO ECOLE DU CENTRE")
     CompanyFactory(legal_name="GARAGE DU CENTRE")
     assert names(search_companies(query="garage du centre"))[0] == "GARAGE DU CENTRE"
+
+
+def test_only_the_first_candidates_of_a_very_common_name_are_ranked(postgresql, monkeypatch):
+    monkeypatch.setattr("companies.selectors.CANDIDATES", 3)
+    CompanyFactory.create_batch(5, legal_name="TABAC PRESSE")
+    assert len(search_companies(query="tabac presse")) == 3
