@@ -79,3 +79,13 @@ def search_companies(
 
 def company_by_siret(siret: str) -> Company | None:
     return Company.objects.filter(siret=siret).first()
+
+
+def company_has_users(company: Company) -> bool:
+    """Whether professionals can read the company's reports in their space.
+
+    Company accounts come with the professionals' space; until then no
+    company has any, and every report gets the longer delay of a company
+    reached by post.
+    """
+    return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, DetailQuestion, Tag
+from .models import BlockedEmail, Category, DetailQuestion, Event, Report, Tag
 
 
 class DetailQuestionInline(admin.StackedInline):
@@ -55,3 +55,43 @@ class CategoryAdmin(admin.ModelAdmin):
 class TagAdmin(admin.ModelAdmin):
     list_display = ["slug", "label_fr", "label_en", "hidden_from_company"]
     search_fields = ["slug", "label_fr"]
+
+
+@admin.register(BlockedEmail)
+class BlockedEmailAdmin(admin.ModelAdmin):
+    list_display = ["email", "reason", "created_at"]
+    search_fields = ["email"]
+
+    def save_model(self, request, obj, form, change):
+        obj.email = obj.email.strip().lower()
+        super().save_model(request, obj, form, change)
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "action", "user", "details"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """A read-only look at reports; agents get their own space."""
+
+    list_display = ["reference", "created_at", "status", "company_name", "department", "email"]
+    list_filter = ["status", "question_only"]
+    search_fields = ["=reference", "=company_siret", "=email"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_select_related = ["category"]
+    inlines = [EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -206,3 +206,140 @@ class DetailQuestion(models.Model):
     @property
     def help(self) -> str:
         return localized(self, "help")
+
+
+class ReportStatus(models.TextChoices):
+    """The statuses of the administration's vocabulary; only
+    reports/lifecycle.py decides them."""
+
+    NA = "NA", _("Non transmis à l’entreprise")
+    TRAITEMENT_EN_COURS = "TraitementEnCours", _("Transmis, pas encore lu")
+    TRANSMIS = "Transmis", _("Lu par l’entreprise")
+    PROMESSE_ACTION = "PromesseAction", _("L’entreprise s’engage à agir")
+    INFONDE = "Infonde", _("L’entreprise estime le signalement infondé")
+    MAL_ATTRIBUE = "MalAttribue", _("L’entreprise n’est pas concernée")
+    NON_CONSULTE = "NonConsulte", _("Clos sans lecture")
+    CONSULTE_IGNORE = "ConsulteIgnore", _("Clos sans réponse")
+    SUPPRESSION_RGPD = "SuppressionRGPD", _("Anonymisé")
+
+
+class Report(models.Model):
+    """A consumer's report, with a snapshot of what they saw when filing it:
+    the category path and the company's name and address stay as they were."""
+
+    reference = models.CharField(_("référence"), max_length=20, unique=True)
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True, db_index=True)
+    language = models.CharField(_("langue"), max_length=5, default="fr")
+    status = models.CharField(_("statut"), max_length=20, choices=ReportStatus.choices)
+    expires_at = models.DateTimeField(_("échéance"), null=True, blank=True)
+
+    category = models.ForeignKey(Category, verbose_name=_("catégorie"), on_delete=models.PROTECT)
+    category_path = models.JSONField(_("chemin de la catégorie"), default=list)
+    tags = models.ManyToManyField(Tag, verbose_name=_("mots-clés"), blank=True)
+    question_only = models.BooleanField(_("simple question"), default=False)
+
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("entreprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    company_name = models.CharField(_("nom de l’entreprise"), max_length=255, blank=True)
+    company_address = models.JSONField(_("adresse de l’entreprise"), default=list, blank=True)
+    company_siret = models.CharField("SIRET", max_length=14, blank=True)
+    company_country = models.CharField(_("pays de l’entreprise"), max_length=100, blank=True)
+    website = models.ForeignKey(
+        "companies.Website",
+        verbose_name=_("site internet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    phone = models.CharField(_("téléphone signalé"), max_length=20, blank=True)
+    postal_code = models.CharField(
+        _("code postal"), max_length=10, blank=True, help_text=_("De l’entreprise ou du lieu.")
+    )
+    department = models.CharField(_("département"), max_length=3, blank=True, db_index=True)
+
+    occurred_on = models.DateField(_("date des faits"))
+    description = models.TextField(_("description"))
+    answers = models.JSONField(
+        _("réponses aux questions"),
+        default=list,
+        blank=True,
+        help_text=_("Liste de {slug, question, answer} telle que vue par le consommateur."),
+    )
+
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    email = models.EmailField(_("adresse électronique"))
+    consumer_phone = models.CharField(_("téléphone du consommateur"), max_length=20, blank=True)
+    consumer_reference = models.CharField(
+        _("référence du consommateur"), max_length=100, blank=True
+    )
+    share_identity = models.BooleanField(_("identité transmise à l’entreprise"), default=False)
+    survey_consent = models.BooleanField(_("accepte d’être recontacté"), default=False)
+
+    class Meta:
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="report_email_created"),
+            models.Index(fields=["company", "created_at"], name="report_company_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ActorKind(models.TextChoices):
+    CONSUMER = "consumer", _("Consommateur")
+    PRO = "pro", _("Professionnel")
+    AGENT = "agent", _("Agent")
+    SYSTEM = "system", _("Système")
+
+
+class Event(models.Model):
+    """Something that happened to a report or a company: an action of anybody,
+    or an email sent. The history the agents read."""
+
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    company = models.ForeignKey(
+        "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    actor = models.CharField(_("acteur"), max_length=10, choices=ActorKind.choices)
+    action = models.CharField(_("action"), max_length=50)
+    details = models.JSONField(_("détails"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        indexes = [models.Index(fields=["report", "created_at"], name="event_report_created")]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class BlockedEmail(models.Model):
+    """An address whose reports are silently dropped (known abuse): its sender
+    sees the usual success page and nothing is stored."""
+
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    reason = models.CharField(_("motif"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("ajoutée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adresse bloquée")
+        verbose_name_plural = _("adresses bloquées")
+
+    def __str__(self) -> str:
+        return self.email

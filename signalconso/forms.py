@@ -19,14 +19,10 @@ class AccessibleBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        if self.auto_id and not widget.attrs.get("aria-describedby"):
-            described_by = []
-            if self.help_text:
-                described_by.append(f"{self.auto_id}_helptext")
-            if self.errors:
-                described_by.append(self.error_id)
-            if described_by:
-                attrs["aria-describedby"] = " ".join(described_by)
+        # A group of radios or checkboxes is described as a whole, on its
+        # fieldset (see includes/field.html), not input by input.
+        if self.described_by and not self.use_fieldset and not widget.attrs.get("aria-describedby"):
+            attrs["aria-describedby"] = self.described_by
         if not isinstance(widget, _UNSTYLED_WIDGETS):
             css_class = "fr-select" if isinstance(widget, _SELECT_WIDGETS) else "fr-input"
             if self.errors:
@@ -37,6 +33,17 @@ class AccessibleBoundField(forms.BoundField):
     @property
     def error_id(self) -> str:
         return f"{self.auto_id}-error"
+
+    @property
+    def described_by(self) -> str:
+        if not self.auto_id:
+            return ""
+        ids = []
+        if self.help_text:
+            ids.append(f"{self.auto_id}_helptext")
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
 
 
 class SiteFormRenderer(TemplatesSetting):

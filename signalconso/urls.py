@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("compte/", include("accounts.urls")),
+    path("signaler/", include("reports.urls")),
     prefix_default_language=False,
 )

@@ -92,18 +92,26 @@ def test_logged_in_header_offers_account_and_logout(client, pro_user):
 
 
 def _po_entries(path: Path):
-    """(msgid, msgstr, flags) of a .po file; enough of the format for our own catalogs."""
+    """(msgid, msgid_plural, msgstr, flags) of a .po file; enough of the format for our catalog."""
     entries, current, field, flags = [], None, None, ""
     for line in path.read_text().splitlines() + [""]:
         if line.startswith("#,"):
             flags = line
         elif line.startswith("msgid "):
-            current, field = {"msgid": "", "msgstr": "", "flags": flags}, "msgid"
+            current = {"msgid": "", "msgid_plural": "", "msgstr": "", "flags": flags}
+            field = "msgid"
             current["msgid"] = eval(line[6:])  # noqa: S307 - a quoted string from our own file
-        elif line.startswith("msgstr "):
-            field = "msgstr"
-            current["msgstr"] = eval(line[7:])  # noqa: S307
-        elif line.startswith('"') and current is not None:
+        elif line.startswith("msgid_plural "):
+            field = "msgid_plural"
+            current["msgid_plural"] = eval(line[13:])  # noqa: S307
+        elif line.startswith("msgstr"):
+            # msgstr "…", or msgstr[0] "…" for a plural: the first form stands for all.
+            field = (
+                "msgstr" if not line.startswith("msgstr[") or line.startswith("msgstr[0]") else None
+            )
+            if field:
+                current["msgstr"] = eval(line.split(" ", 1)[1])  # noqa: S307
+        elif line.startswith('"') and current is not None and field:
             current[field] += eval(line)  # noqa: S307
         elif not line.strip() and current is not None:
             entries.append(current)
@@ -120,7 +128,16 @@ def test_english_catalog_is_complete_and_compiled():
     assert untranslated == [] and fuzzy == []
     with open(po_path.with_suffix(".mo"), "rb") as mo_file:
         compiled = gettext.GNUTranslations(mo_file)
-    stale = [e["msgid"] for e in entries if compiled.gettext(e["msgid"]) != e["msgstr"]]
+    stale = [
+        e["msgid"]
+        for e in entries
+        if (
+            compiled.ngettext(e["msgid"], e["msgid_plural"], 1)
+            if e["msgid_plural"]
+            else compiled.gettext(e["msgid"])
+        )
+        != e["msgstr"]
+    ]
     assert stale == [], "run `make messages` to compile the catalog"
 
 

@@ -1,0 +1,29 @@
+"""Emails about a report, drawn from templates in the report's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Report
+
+
+def render_email(template: str, context: dict, *, to: list[str], language: str):
+    """templates/<template>_subject.txt, .txt and .html, in `language`."""
+    with translation.override(language):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def acknowledgement(report: Report) -> EmailMultiAlternatives:
+    return render_email(
+        "reports/emails/acknowledgement",
+        {"report": report, "goes_to_company": report.status != "NA"},
+        to=[report.email],
+        language=report.language,
+    )

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.problem, name="problem"),
+    path("probleme/<slug:slug>/", views.problem, name="problem_node"),
+    path("entreprise/", views.company, name="company"),
+    path("details/", views.details, name="details"),
+    path("coordonnees/", views.consumer, name="consumer"),
+    path("confirmation/", views.confirmation, name="confirmation"),
+    path("envoye/", views.done, name="done"),
+]

@@ -1,0 +1,116 @@
+"""A consumer files a report in a real browser, with JavaScript and without,
+and every step passes axe-core, error states included."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from reports.categories import load_categories
+from reports.models import Report
+
+from ..companies.factories import CompanyFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+YESTERDAY = (timezone.localdate() - timedelta(days=1)).isoformat()
+
+
+@pytest.fixture
+def market():
+    load_categories()
+    return CompanyFactory(legal_name="HYPERMARCHES DU SUD", brand="SUPER PRIX", postal_code="13008",
+                          city="MARSEILLE", department="13")  # fmt: skip
+
+
+def choose_problem(page, base, assert_accessible):
+    page.goto(base + "/")
+    page.get_by_role("link", name="Signaler un problème").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Un achat en magasin").click()
+    page.get_by_role("link", name="Le prix n’est pas affiché ou il est différent en caisse").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url("**/signaler/entreprise/")
+    assert_accessible(page)
+
+
+def fill_the_rest(page, assert_accessible):
+    page.wait_for_url("**/signaler/details/")
+    # An empty form first: errors at their fields.
+    page.get_by_role("button", name="Continuer").click()
+    # page.title() needs JavaScript; reading the element does not.
+    assert page.locator("head > title").text_content().startswith("Erreur")
+    assert page.get_by_label("Date du problème").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+    page.get_by_label("Date du problème").fill(YESTERDAY)
+    page.get_by_label("Décrivez le problème").fill("Le prix affiché était 3 €, j’ai payé 5 €.")
+    page.get_by_role("button", name="Continuer").click()
+
+    page.wait_for_url("**/signaler/coordonnees/")
+    assert_accessible(page)
+    page.get_by_label("Prénom", exact=True).fill("Paule")
+    page.get_by_label("Nom", exact=True).fill("Durand")
+    page.get_by_role("textbox", name="Adresse électronique").fill("paule@example.fr")
+    page.locator("label", has_text="Non : elle lira le signalement").click()
+    page.get_by_role("button", name="Continuer").click()
+
+    page.wait_for_url("**/signaler/confirmation/")
+    assert_accessible(page)
+    assert "HYPERMARCHES DU SUD" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    page.wait_for_url("**/signaler/envoye/")
+    assert_accessible(page)
+    report = Report.objects.get()
+    assert report.reference in page.locator("main").inner_text()
+    return report
+
+
+def siret_with_a_typo(page):
+    page.get_by_label("Numéro SIRET de l’établissement").fill("732 829 320 00075")
+    section = page.locator("section", has_text="Vous connaissez son numéro SIRET")
+    section.get_by_role("button", name="Valider").click()
+    assert "un chiffre est sans doute mal recopié" in page.locator("main").inner_text()
+    # page.title() needs JavaScript; reading the element does not.
+    assert page.locator("head > title").text_content().startswith("Erreur")
+
+
+def test_a_report_with_javascript(live_server, page, assert_accessible, market):
+    choose_problem(page, live_server.url, assert_accessible)
+    siret_with_a_typo(page)
+    assert_accessible(page)
+    # Search as you type: results appear without pressing the button.
+    page.get_by_label("Nom de l’entreprise, ou son numéro SIRET ou SIREN").fill("super prix")
+    page.locator("#resultats-direct").get_by_text("1 établissement trouvé").wait_for()
+    assert_accessible(page)
+    page.locator("#resultats-direct label", has_text="HYPERMARCHES DU SUD").click()
+    page.locator("#resultats-direct").get_by_role(
+        "button", name="Choisir cet établissement"
+    ).click()
+    page.wait_for_url("**/signaler/details/")
+    # The counter says how many characters are left.
+    page.get_by_label("Décrivez le problème").fill("abc")
+    assert page.get_by_text("4997 caractères restants").is_visible()
+    report = fill_the_rest(page, assert_accessible)
+    assert report.company == market and report.status == "TraitementEnCours"
+
+
+def test_a_report_without_javascript(live_server, browser, market):
+    # axe-core runs inside the page and so needs JavaScript: the same pages
+    # are checked by the test above.
+    def not_checked(page):
+        pass
+
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    choose_problem(page, live_server.url, not_checked)
+    siret_with_a_typo(page)
+    # The search button does what typing does with JavaScript.
+    page.get_by_label("Nom de l’entreprise, ou son numéro SIRET ou SIREN").fill("super prix")
+    page.get_by_role("button", name="Rechercher").click()
+    page.locator("label", has_text="HYPERMARCHES DU SUD").click()
+    page.get_by_role("button", name="Choisir cet établissement").click()
+    report = fill_the_rest(page, not_checked)
+    assert report.company == market
+    context.close()
