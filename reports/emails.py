@@ -27,3 +27,9 @@ def acknowledgement(report: Report) -> EmailMultiAlternatives:
         to=[report.email],
         language=report.language,
     )
+
+
+def verification_code(*, email: str, code: str, language: str) -> EmailMultiAlternatives:
+    return render_email(
+        "reports/emails/verification_code", {"code": code}, to=[email], language=language
+    )

@@ -276,3 +276,14 @@ class ConsumerForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code reçu par courriel"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=10,
+        help_text=_("6 chiffres"),
+        error_messages={"invalid": _("Le code compte 6 chiffres.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

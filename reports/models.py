@@ -343,3 +343,27 @@ class BlockedEmail(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class EmailVerification(models.Model):
+    """A consumer proving they read an address: a 6-digit code sent to it.
+
+    Only a keyed hash of the code is kept. An address verified once stays
+    trusted for a year (see reports/verification.py).
+    """
+
+    email = models.EmailField(_("adresse électronique"), db_index=True)
+    code_hash = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(_("envoyé le"))
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    verified_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vérification d’adresse")
+        verbose_name_plural = _("vérifications d’adresse")
+        indexes = [
+            models.Index(fields=["email", "verified_at"], name="verification_email_verified")
+        ]
+
+    def __str__(self) -> str:
+        return self.email

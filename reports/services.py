@@ -16,7 +16,7 @@ from companies.models import Company, WebsiteState
 from companies.selectors import company_has_users
 from companies.services import company_for_report, website_for_report
 
-from . import lifecycle
+from . import lifecycle, verification
 from .forms import (
     TIME_SLOTS,
     ConsumerForm,
@@ -215,6 +215,8 @@ def report_submit(*, draft: Draft, language: str) -> Report:
     if not consumer.is_valid():
         raise ReportRefused(_("Vérifiez vos coordonnées."), step="coordonnees")
     email = consumer.cleaned_data["email"]
+    if not verification.is_verified(email):
+        raise ReportRefused(_("Confirmez d’abord votre adresse électronique."), step="coordonnees")
     if BlockedEmail.objects.filter(email=email).exists():
         raise Blocked
 
@@ -262,11 +264,11 @@ def report_submit(*, draft: Draft, language: str) -> Report:
         action="report_submitted",
         details={"status": status, "reference": report.reference},
     )
-    transaction.on_commit(lambda: _enqueue(send_acknowledgement, report.pk))
+    transaction.on_commit(lambda: enqueue(send_acknowledgement, report.pk))
     return report
 
 
-def _enqueue(task, *args) -> None:
+def enqueue(task, *args) -> None:
     try:
         task.delay(*args)
     except Exception:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .emails import acknowledgement
+from .emails import acknowledgement, verification_code
 from .models import Report
 
 
@@ -10,3 +10,8 @@ def send_acknowledgement(report_id: int) -> None:
     report = Report.objects.filter(pk=report_id).first()
     if report is not None:
         acknowledgement(report).send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=300, max_retries=10)
+def send_verification_code(email: str, code: str, language: str) -> None:
+    verification_code(email=email, code=code, language=language).send()

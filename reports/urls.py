@@ -10,6 +10,7 @@ urlpatterns = [
     path("entreprise/", views.company, name="company"),
     path("details/", views.details, name="details"),
     path("coordonnees/", views.consumer, name="consumer"),
+    path("verification/", views.verification_step, name="verification"),
     path("confirmation/", views.confirmation, name="confirmation"),
     path("envoye/", views.done, name="done"),
 ]

@@ -2,7 +2,9 @@
 confirmation, then the acknowledgement. Every step works without JavaScript;
 the draft lives in the session (see wizard.py)."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from companies.models import WebsiteState
+from signalconso.ratelimit import client_ip, is_rate_limited
 
-from . import forms
+from . import forms, verification
 from .models import Category, CompanyKind
-from .services import Blocked, ReportRefused, new_reference, report_submit
+from .services import Blocked, ReportRefused, enqueue, new_reference, report_submit
+from .tasks import send_verification_code
 from .wizard import STEPS, Draft
 
 LAST_REPORT_KEY = "last_report"
@@ -219,10 +223,71 @@ def consumer(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
+        values["verified"] = verification.is_verified(values["email"])
         draft.put("consumer", values)
-        return redirect(_next_url(draft, "coordonnees"))
+        if values["verified"]:
+            return redirect(_next_url(draft, "coordonnees"))
+        _send_code(values["email"])
+        return redirect("reports:verification")
     context = {"draft": draft, "form": form, **_stepper(draft, "coordonnees")}
     return render(request, "reports/consumer.html", context, status=400 if form.errors else 200)
+
+
+def _send_code(email: str) -> None:
+    code = verification.issue_code(email)
+    language = get_language() or "fr"
+    transaction.on_commit(lambda: enqueue(send_verification_code, email, code, language))
+
+
+def _too_many(request: HttpRequest, scope: str, limit: int, period: int) -> HttpResponse | None:
+    if not is_rate_limited(scope=scope, key=client_ip(request), limit=limit, period=period):
+        return None
+    response = render(request, "reports/too_many.html", status=429)
+    response["Retry-After"] = str(period)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def verification_step(request: HttpRequest) -> HttpResponse:
+    """The code sent to the consumer's address, between their details and the confirmation."""
+    draft = Draft(request.session)
+    consumer_data = draft.get("consumer")
+    if not consumer_data.get("email"):
+        return redirect("reports:consumer")
+    if consumer_data.get("verified"):
+        return redirect("reports:confirmation")
+    email = consumer_data["email"]
+    form = forms.CodeForm(request.POST if request.POST.get("action") == "check" else None)
+    if request.method == "POST":
+        limited = _too_many(request, "report-code", settings.REPORT_CODE_RATE_LIMIT,
+                            settings.REPORT_CODE_RATE_PERIOD)  # fmt: skip
+        if limited:
+            return limited
+        if request.POST.get("action") == "resend":
+            wait = verification.seconds_before_resend(email)
+            if wait:
+                messages.warning(
+                    request,
+                    _("Patientez encore %(seconds)s secondes avant de demander un nouveau code.")
+                    % {"seconds": wait},
+                )
+            else:
+                _send_code(email)
+                messages.success(
+                    request, _("Un nouveau code vient de partir à %(email)s.") % {"email": email}
+                )
+            return redirect("reports:verification")
+        if form.is_valid():
+            try:
+                verification.check_code(email, form.cleaned_data["code"])
+            except verification.CodeRefused as refusal:
+                form.add_error("code", refusal.message)
+            else:
+                consumer_data["verified"] = True
+                draft.put("consumer", consumer_data)
+                return redirect("reports:confirmation")
+    context = {"draft": draft, "form": form, "email": email, **_stepper(draft, "coordonnees")}
+    return render(request, "reports/verification.html", context, status=400 if form.errors else 200)
 
 
 # --- Step 5: confirmation, then the acknowledgement -------------------------------------
@@ -234,6 +299,10 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     if missing := _missing_step_redirect(request, draft, "confirmation"):
         return missing
     if request.method == "POST":
+        limited = _too_many(request, "report-submit", settings.REPORT_SUBMIT_RATE_LIMIT,
+                            settings.REPORT_SUBMIT_RATE_PERIOD)  # fmt: skip
+        if limited:
+            return limited
         goes_to_company = draft.goes_to_company
         try:
             report = report_submit(draft=draft, language=get_language() or "fr")

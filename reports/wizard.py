@@ -119,7 +119,8 @@ class Draft:
         if step == "details":
             return bool(self.get("details"))
         if step == "coordonnees":
-            return bool(self.get("consumer"))
+            # Filled in, and the address proved by its code.
+            return bool(self.get("consumer").get("verified"))
         return False
 
     def first_missing_step(self, before: str) -> Step | None:

@@ -294,6 +294,11 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 COMPANY_SEARCH_RATE_LIMIT = env.int("COMPANY_SEARCH_RATE_LIMIT", default=60)
 COMPANY_SEARCH_RATE_PERIOD = 60
+# The report wizard's email code checks, and reports sent, per client address.
+REPORT_CODE_RATE_LIMIT = env.int("REPORT_CODE_RATE_LIMIT", default=30)
+REPORT_CODE_RATE_PERIOD = 600
+REPORT_SUBMIT_RATE_LIMIT = env.int("REPORT_SUBMIT_RATE_LIMIT", default=30)
+REPORT_SUBMIT_RATE_PERIOD = 3600
 
 # --- Languages --------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 """A consumer files a report in a real browser, with JavaScript and without,
 and every step passes axe-core, error states included."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from reports.categories import load_categories
@@ -54,6 +56,13 @@ def fill_the_rest(page, assert_accessible):
     page.get_by_role("textbox", name="Adresse électronique").fill("paule@example.fr")
     page.locator("label", has_text="Non : elle lira le signalement").click()
     page.get_by_role("button", name="Continuer").click()
+
+    # A new address: the code sent by email must be typed in.
+    page.wait_for_url("**/signaler/verification/")
+    assert_accessible(page)
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].subject).group(1)
+    page.get_by_label("Code reçu par courriel").fill(code)
+    page.get_by_role("button", name="Valider le code").click()
 
     page.wait_for_url("**/signaler/confirmation/")
     assert_accessible(page)
