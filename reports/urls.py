@@ -13,4 +13,6 @@ urlpatterns = [
     path("verification/", views.verification_step, name="verification"),
     path("confirmation/", views.confirmation, name="confirmation"),
     path("envoye/", views.done, name="done"),
+    path("suivi/<str:token>/", views.follow_up, name="follow_up"),
+    path("suivi/<str:token>/recapitulatif.pdf", views.receipt, name="receipt"),
 ]

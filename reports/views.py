@@ -5,11 +5,11 @@ the draft lives in the session (see wizard.py)."""
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,6 +18,7 @@ from signalconso.ratelimit import client_ip, is_rate_limited
 
 from . import forms, verification
 from .models import Category, CompanyKind
+from .receipts import follow_up_token, receipt_filename, receipt_pdf, report_from_token
 from .services import Blocked, ReportRefused, enqueue, new_reference, report_submit
 from .tasks import send_verification_code
 from .wizard import STEPS, Draft
@@ -311,12 +312,14 @@ def confirmation(request: HttpRequest) -> HttpResponse:
             target = next((s for s in STEPS if s.slug == refusal.step), None)
             return redirect(target.url_name if target else "reports:confirmation")
         except Blocked:
-            # Indistinguishable from success, and nothing is kept.
-            reference, deadline = new_reference(timezone.localdate()), None
+            # Looks like success, and nothing is kept.
+            reference, deadline, token = new_reference(timezone.localdate()), None, ""
         else:
             reference, goes_to_company = report.reference, report.status != "NA"
             deadline = report.expires_at.isoformat() if report.expires_at else None
+            token = follow_up_token(report)
         request.session[LAST_REPORT_KEY] = {
+            "token": token,
             "reference": reference,
             "goes_to_company": goes_to_company,
             "deadline": deadline,
@@ -349,3 +352,40 @@ def done(request: HttpRequest) -> HttpResponse:
     if last.get("deadline"):
         deadline = timezone.datetime.fromisoformat(last["deadline"])
     return render(request, "reports/done.html", {"last": last, "deadline": deadline})
+
+
+# --- After sending: the follow-up page and the receipt ---------------------------------
+
+# What a consumer reads about each status, and which events of the history
+# they see (the administration's own actions are not theirs to read).
+CONSUMER_EVENTS = {"report_submitted": gettext_lazy("Vous avez déposé votre signalement.")}
+
+
+def _report_or_404(token: str):
+    report = report_from_token(token)
+    if report is None:
+        raise Http404
+    return report
+
+
+@require_safe
+def follow_up(request: HttpRequest, token: str) -> HttpResponse:
+    report = _report_or_404(token)
+    history = [
+        (event.created_at, CONSUMER_EVENTS[event.action])
+        for event in report.events.order_by("created_at")
+        if event.action in CONSUMER_EVENTS
+    ]
+    return render(
+        request,
+        "reports/follow_up.html",
+        {"report": report, "history": history, "token": token},
+    )
+
+
+@require_safe
+def receipt(request: HttpRequest, token: str) -> HttpResponse:
+    report = _report_or_404(token)
+    response = HttpResponse(receipt_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(report)}"'
+    return response

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
-from reports.categories import load_categories
 from reports.models import EmailVerification, Report
 
 from .test_wizard import YESTERDAY, choose, fill_details
@@ -21,8 +20,7 @@ EMAIL = "nouvelle@example.fr"
 
 
 @pytest.fixture(autouse=True)
-def up_to_the_consumer_step(client):
-    load_categories()
+def up_to_the_consumer_step(client, categories):
     choose(client, "achat-magasin-prix")
     client.post(reverse("reports:company"), {"mode": "unknown", "unknown-postal_code": "75011"})
     fill_details(client)

@@ -9,29 +9,13 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from companies.models import Website
-from reports.categories import load_categories
-from reports.models import BlockedEmail, EmailVerification, Event, Report, ReportStatus
+from reports.models import BlockedEmail, Event, Report, ReportStatus
 
 from ..companies.factories import CompanyFactory, WebsiteFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("categories", "verified_addresses")]
 
 YESTERDAY = (timezone.localdate() - timedelta(days=1)).isoformat()
-
-
-@pytest.fixture(autouse=True)
-def categories():
-    load_categories()
-
-
-@pytest.fixture(autouse=True)
-def verified_addresses():
-    """The addresses of these tests proved themselves earlier this year;
-    tests/reports/test_verification.py walks the code step itself."""
-    for email in ("paule@example.fr", "autre@example.fr", "spam@example.fr"):
-        EmailVerification.objects.create(
-            email=email, code_hash="-", sent_at=timezone.now(), verified_at=timezone.now()
-        )
 
 
 def choose(client, slug, purpose=None):
