@@ -123,3 +123,12 @@ def test_a_report_without_javascript(live_server, browser, market):
     report = fill_the_rest(page, not_checked)
     assert report.company == market
     context.close()
+
+
+def test_an_information_page_is_accessible(live_server, page, assert_accessible, market):
+    page.goto(live_server.url + "/signaler/probleme/achat-magasin/")
+    page.get_by_role(
+        "link", name="J’ai été victime d’un vol ou d’une agression dans un magasin"
+    ).click()
+    assert page.get_by_role("link", name="Ma sécurité (police et gendarmerie)").is_visible()
+    assert_accessible(page)

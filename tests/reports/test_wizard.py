@@ -376,3 +376,47 @@ def test_admin_pages_for_reports_and_blocked_addresses(client, admin_user):
     )
     assert response.status_code == 302
     assert BlockedEmail.objects.get().email == "abus@example.fr"
+
+
+def test_a_report_about_a_place(client):
+    choose(client, "voyage-taxi")
+    response = client.post(
+        reverse("reports:company"),
+        {"mode": "place", "place-postal_code": "97400", "place-name": "Taxi Bleu"},
+    )
+    assertRedirects(response, reverse("reports:details"))
+    fill_details(client)
+    fill_consumer(client)
+    client.post(reverse("reports:confirmation"))
+    report = Report.objects.get()
+    assert (report.postal_code, report.department, report.company_name) == (
+        "97400",
+        "974",
+        "Taxi Bleu",
+    )
+    assert report.status == ReportStatus.NA
+
+
+def test_a_tag_hidden_from_companies_keeps_the_report_from_the_company(client):
+    from reports.models import Category, Tag
+
+    company = CompanyFactory()
+    Category.objects.get(slug="achat-magasin-prix").tags.add(
+        Tag.objects.get(hidden_from_company=True)
+    )
+    choose(client, "achat-magasin-prix")
+    client.post(reverse("reports:company"), {"mode": "siret", "siret-siret": company.siret})
+    fill_details(client)
+    assert "share_identity" not in client.get(reverse("reports:consumer")).content.decode()
+    fill_consumer(client)
+    client.post(reverse("reports:confirmation"))
+    report = Report.objects.get()
+    assert report.company == company and report.status == ReportStatus.NA
+
+
+def test_sending_twice_makes_one_report(client):
+    company = CompanyFactory()
+    file_report(client, siret=company.siret)
+    response = client.post(reverse("reports:confirmation"))
+    assertRedirects(response, reverse("reports:problem"), fetch_redirect_response=False)
+    assert Report.objects.count() == 1
