@@ -52,17 +52,17 @@ def _digits(value: str, length: int, label: str) -> str:
     return cleaned
 
 
+_WRONG_CHECKSUM = _(
+    "Ce numéro %(label)s n’existe pas : un chiffre est sans doute mal recopié. "
+    "Vérifiez-le sur une facture ou un ticket de l’entreprise."
+)
+
+
 def clean_siret(value: str) -> str:
     """The 14 digits of a SIRET typed with or without spaces, or a ValidationError."""
     siret = _digits(value, 14, "SIRET")
     if not siret_checksum_is_valid(siret):
-        raise ValidationError(
-            _(
-                "Ce numéro SIRET n’existe pas : un chiffre est sans doute mal recopié. "
-                "Vérifiez-le sur une facture ou un ticket de l’entreprise."
-            ),
-            code="checksum",
-        )
+        raise ValidationError(_WRONG_CHECKSUM, code="checksum", params={"label": "SIRET"})
     return siret
 
 
@@ -70,13 +70,7 @@ def clean_siren(value: str) -> str:
     """The 9 digits of a SIREN typed with or without spaces, or a ValidationError."""
     siren = _digits(value, 9, "SIREN")
     if not luhn_is_valid(siren):
-        raise ValidationError(
-            _(
-                "Ce numéro SIREN n’existe pas : un chiffre est sans doute mal recopié. "
-                "Vérifiez-le sur une facture ou un ticket de l’entreprise."
-            ),
-            code="checksum",
-        )
+        raise ValidationError(_WRONG_CHECKSUM, code="checksum", params={"label": "SIREN"})
     return siren
 
 
