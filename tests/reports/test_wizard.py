@@ -420,3 +420,19 @@ def test_sending_twice_makes_one_report(client):
     response = client.post(reverse("reports:confirmation"))
     assertRedirects(response, reverse("reports:problem"), fetch_redirect_response=False)
     assert Report.objects.count() == 1
+
+
+def test_a_problem_without_a_company_skips_the_company_step(client):
+    from reports.models import Category, CompanyKind
+
+    Category.objects.create(
+        slug="crise-sanitaire", title_fr="Une crise sanitaire", company_kind=CompanyKind.NONE
+    )
+    assertRedirects(choose(client, "crise-sanitaire"), reverse("reports:details"))
+    assertContains(client.get(reverse("reports:details")), "Étape 2 sur 4")
+    assertRedirects(client.get(reverse("reports:company")), reverse("reports:details"))
+    fill_details(client)
+    fill_consumer(client)
+    client.post(reverse("reports:confirmation"))
+    report = Report.objects.get()
+    assert report.company is None and report.status == ReportStatus.NA
