@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.identifiers import normalize_phone
 from companies.selectors import search_companies
-from companies.services import company_for_report, website_for_report
+from companies.services import CompanyRefused, company_for_report, website_for_report
 
 from .models import DetailQuestion, QuestionKind
 
@@ -90,8 +90,15 @@ class SiretForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    suggestion = None
+
     def clean_siret(self):
-        company = company_for_report(siret=self.cleaned_data["siret"])
+        try:
+            company = company_for_report(siret=self.cleaned_data["siret"])
+        except CompanyRefused as refusal:
+            # A closed establishment: its open head office may be chosen instead.
+            self.suggestion = refusal.suggestion
+            raise
         self.company = company
         return company.siret
 

@@ -436,3 +436,21 @@ def test_a_problem_without_a_company_skips_the_company_step(client):
     client.post(reverse("reports:confirmation"))
     report = Report.objects.get()
     assert report.company is None and report.status == ReportStatus.NA
+
+
+def test_a_closed_establishment_offers_its_open_head_office(client):
+    from ..companies.factories import siret_for
+
+    head = CompanyFactory(legal_name="AU BON PAIN", street="12 RUE DE LA ROQUETTE")
+    branch = CompanyFactory(
+        siren=head.siren, siret=siret_for(head.siren, 2), is_head_office=False, closed=True
+    )
+    choose(client, "achat-magasin-prix")
+    response = client.post(
+        reverse("reports:company"), {"mode": "siret", "siret-siret": branch.siret}
+    )
+    assertContains(response, "Choisir le siège social", status_code=400)
+    assertContains(response, f'name="siret-siret" value="{head.siret}"', status_code=400)
+    response = client.post(reverse("reports:company"), {"mode": "siret", "siret-siret": head.siret})
+    assertRedirects(response, reverse("reports:details"))
+    assert client.session["report_draft"]["company"]["siret"] == head.siret
