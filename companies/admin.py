@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -69,10 +70,10 @@ class CompanyAdmin(admin.ModelAdmin):
         return queryset.filter(pk__in=[c.pk for c in found]), False
 
 
-class WebsiteForm(admin.options.forms.ModelForm):
+class WebsiteForm(forms.ModelForm):
     class Meta:
         model = Website
-        fields = "__all__"
+        fields = ["host", "state", "company", "country"]
 
     def clean_host(self):
         try:

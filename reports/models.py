@@ -156,6 +156,16 @@ class Category(models.Model):
             node = node.parent
         return nodes[::-1]
 
+    def questions_on_path(self) -> list["DetailQuestion"]:
+        """The questions of this node and of its ancestors, the root's first."""
+        depth = {node.pk: index for index, node in enumerate(self.path())}
+        questions = DetailQuestion.objects.filter(category_id__in=depth)
+        return sorted(questions, key=lambda q: (depth[q.category_id], q.position, q.pk))
+
+    def tags_on_path(self) -> list[Tag]:
+        """The tags of this node and of its ancestors: a report carries them all."""
+        return list(Tag.objects.filter(category__in=self.path()).distinct().order_by("slug"))
+
 
 class QuestionKind(models.TextChoices):
     TEXT = "text", _("Texte court")

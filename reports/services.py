@@ -201,7 +201,7 @@ def report_submit(*, draft: Draft, language: str) -> Report:
         raise ReportRefused(
             _("Ce type de problème n’est plus proposé : choisissez-en un autre."), step="probleme"
         )
-    questions = [q for node in category.path() for q in node.questions.all()]
+    questions = category.questions_on_path()
     company_fields = _company_fields(draft)
     details, answers = _details(draft, questions)
 

@@ -2,6 +2,8 @@
 confirmation, then the acknowledgement. Every step works without JavaScript;
 the draft lives in the session (see wizard.py)."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -183,16 +185,12 @@ def company(request: HttpRequest) -> HttpResponse:
 # --- Step 3: the details ------------------------------------------------------------
 
 
-def _questions(draft: Draft):
-    return [q for node in draft.category.path() for q in node.questions.all()]
-
-
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest) -> HttpResponse:
     draft = Draft(request.session)
     if missing := _missing_step_redirect(request, draft, "details"):
         return missing
-    questions = _questions(draft)
+    questions = draft.category.questions_on_path()
     stored = draft.get("details")
     initial = {"occurred_on": stored.get("occurred_on"), "description": stored.get("description")}
     initial.update({f"q_{slug}": value for slug, value in stored.get("answers", {}).items()})
@@ -327,7 +325,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         }
         draft.clear()
         return redirect("reports:done")
-    questions = {q.slug: q for q in _questions(draft)}
+    questions = {q.slug: q for q in draft.category.questions_on_path()}
     answers = []
     for slug, value in draft.get("details").get("answers", {}).items():
         if slug in questions:
@@ -350,7 +348,7 @@ def done(request: HttpRequest) -> HttpResponse:
         return redirect("reports:problem")
     deadline = None
     if last.get("deadline"):
-        deadline = timezone.datetime.fromisoformat(last["deadline"])
+        deadline = datetime.fromisoformat(last["deadline"])
     return render(request, "reports/done.html", {"last": last, "deadline": deadline})
 
 

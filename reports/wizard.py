@@ -6,6 +6,7 @@ Nothing in the draft is trusted at submission: the service checks it all again.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,7 @@ class Draft:
 
     # --- The problem -------------------------------------------------------
 
-    @property
+    @cached_property
     def category(self) -> Category | None:
         slug = self.data.get("category")
         if not slug:
@@ -58,10 +59,12 @@ class Draft:
         details = self.data.get("details")
         if details and previous != category:
             # Keep the date and the description; drop answers to other questions.
-            kept = {q.slug for node in category.path() for q in node.questions.all()}
+            kept = {q.slug for q in category.questions_on_path()}
             details["answers"] = {k: v for k, v in details.get("answers", {}).items() if k in kept}
         self.data["category"] = category.slug
         self.data["question_only"] = question_only
+        self.__dict__["category"] = category
+        self.__dict__.pop("tags", None)
         self.save()
 
     @property
@@ -82,12 +85,10 @@ class Draft:
         self.data[step] = values
         self.save()
 
-    @property
-    def tags(self):
+    @cached_property
+    def tags(self) -> list:
         category = self.category
-        if category is None:
-            return []
-        return sorted({tag for node in category.path() for tag in node.tags.all()}, key=str)
+        return category.tags_on_path() if category else []
 
     @property
     def goes_to_company(self) -> bool:

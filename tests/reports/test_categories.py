@@ -189,3 +189,11 @@ def test_the_command_reports_a_faulty_file(tmp_path):
 def test_tags_hidden_from_companies_are_loaded():
     load_categories(CATEGORIES_FILE)
     assert Tag.objects.filter(hidden_from_company=True).exists()
+
+
+def test_questions_and_tags_on_a_path_come_from_every_level_root_first(tmp_path):
+    load_categories(write(tmp_path, SMALL))
+    prices = Category.objects.get(slug="restaurant-prix")
+    DetailQuestion.objects.create(category=prices, slug="prix", kind="text", label_fr="Prix")
+    assert [q.slug for q in prices.questions_on_path()] == ["date-visite", "prix"]
+    assert [t.slug for t in prices.tags_on_path()] == ["hygiene"]
