@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import BlockedEmail, Category, DetailQuestion, Event, Report, Tag
+from .models import Attachment, BlockedEmail, Category, DetailQuestion, Event, Report, Tag
 
 
 class DetailQuestionInline(admin.StackedInline):
@@ -78,6 +80,27 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    can_delete = False
+    fields = ["download", "size", "origin", "scan_state", "signature", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("fichier"))
+    def download(self, attachment):
+        if not attachment.is_clean:
+            return attachment.name
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("attachment_download", args=[attachment.uid]),
+            attachment.name,
+        )
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     """A read-only look at reports; agents get their own space."""
@@ -88,7 +111,26 @@ class ReportAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_select_related = ["category"]
-    inlines = [EventInline]
+    inlines = [AttachmentInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """To watch the antivirus: files pending for long mean clamd is down."""
+
+    list_display = ["name", "report", "origin", "size", "scan_state", "created_at", "scanned_at"]
+    list_filter = ["scan_state", "origin"]
+    search_fields = ["=report__reference", "=uid"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_select_related = ["report"]
+    readonly_fields = [f.name for f in Attachment._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -2,8 +2,11 @@
 its field; nothing already entered is lost when a form is refused."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,7 @@ from companies.identifiers import normalize_phone
 from companies.selectors import search_companies
 from companies.services import CompanyRefused, company_for_report, website_for_report
 
+from .attachments import ACCEPTED_EXTENSIONS, accepted_formats
 from .models import DetailQuestion, QuestionKind
 
 DESCRIPTION_MAX_LENGTH = 5000
@@ -215,6 +219,44 @@ class DetailsForm(forms.Form):
                 continue
             stored[question.slug] = value.isoformat() if hasattr(value, "isoformat") else value
         return stored
+
+
+# --- Attachments (the wizard, companies' answers and agents' comments) ----------------
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files, each checked by services.attachments_add, which
+    keeps the good ones when another is refused."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [upload for upload in files if upload]
+
+
+def _files_help() -> str:
+    return _(
+        "Photos, ticket de caisse, contrat, courrier… Formats acceptés : %(formats)s. "
+        "%(size)s au plus par fichier, %(count)s fichiers au plus."
+    ) % {
+        "formats": accepted_formats(),
+        "size": filesizeformat(settings.ATTACHMENT_MAX_SIZE),
+        "count": settings.ATTACHMENT_MAX_COUNT,
+    }
+
+
+class AttachmentsForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Pièces jointes"),
+        required=False,
+        help_text=lazy(_files_help, str)(),
+        widget=MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+    )
 
 
 # --- The consumer ----------------------------------------------------------------

@@ -6,9 +6,14 @@ of company to identify, its own detail questions, and tags. It is loaded from
 reports/data/categories.yaml and can be edited in the admin.
 """
 
+import uuid
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
 
 
 def localized(obj, field: str) -> str:
@@ -233,6 +238,27 @@ class ReportStatus(models.TextChoices):
     SUPPRESSION_RGPD = "SuppressionRGPD", _("Anonymisé")
 
 
+# Food-safety agents see the reports carrying one of these tags (food
+# poisoning is filed under both).
+FOOD_SAFETY_TAGS = ("alimentation", "hygiene")
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReportQuerySet":
+        """The reports this user may read. Companies' users get theirs with
+        the company space; until then they see none."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role in (Role.AGENT, Role.ADMIN, Role.READONLY_ADMIN):
+            return self.all()
+        if user.role == Role.FOOD_SAFETY_AGENT:
+            tagged = Report.tags.through.objects.filter(
+                report_id=models.OuterRef("pk"), tag__slug__in=FOOD_SAFETY_TAGS
+            )
+            return self.filter(models.Exists(tagged))
+        return self.none()
+
+
 class Report(models.Model):
     """A consumer's report, with a snapshot of what they saw when filing it:
     the category path and the company's name and address stay as they were."""
@@ -293,6 +319,8 @@ class Report(models.Model):
     share_identity = models.BooleanField(_("identité transmise à l’entreprise"), default=False)
     survey_consent = models.BooleanField(_("accepte d’être recontacté"), default=False)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("signalement")
         verbose_name_plural = _("signalements")
@@ -337,6 +365,81 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ScanState(models.TextChoices):
+    PENDING = "pending", _("en cours d’analyse")
+    CLEAN = "clean", _("sain")
+    INFECTED = "infected", _("infecté, supprimé")
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    """Made of ids only: nothing the user typed reaches the storage."""
+    return f"attachments/{timezone.now():%Y/%m}/{attachment.uid}.{attachment.extension}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def servable(self) -> "AttachmentQuerySet":
+        """Files the antivirus called clean: the only ones ever served."""
+        return self.filter(scan_state=ScanState.CLEAN).exclude(file="")
+
+    def visible_to(self, user) -> "AttachmentQuerySet":
+        return self.servable().filter(report__in=Report.objects.visible_to(user))
+
+
+class Attachment(models.Model):
+    """A file sent by a consumer with a report, by a company with its answer,
+    or by an agent with a comment.
+
+    It belongs to no report until the report is filed; one left alone is
+    purged after ATTACHMENT_ORPHAN_DAYS. Only a clean file is ever served.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    origin = models.CharField(_("envoyé par"), max_length=10, choices=ActorKind.choices)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=200, blank=True)
+    name = models.CharField(_("nom affiché"), max_length=255)
+    extension = models.CharField(_("extension"), max_length=10)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("taille"))
+    scan_state = models.CharField(
+        _("antivirus"), max_length=10, choices=ScanState.choices, default=ScanState.PENDING
+    )
+    scanned_at = models.DateTimeField(_("analysé le"), null=True, blank=True)
+    signature = models.CharField(_("menace détectée"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(scan_state="pending"),
+                name="attachment_pending",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(report__isnull=True),
+                name="attachment_orphan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_clean(self) -> bool:
+        return self.scan_state == ScanState.CLEAN
 
 
 class BlockedEmail(models.Model):

@@ -15,4 +15,9 @@ urlpatterns = [
     path("envoye/", views.done, name="done"),
     path("suivi/<str:token>/", views.follow_up, name="follow_up"),
     path("suivi/<str:token>/recapitulatif.pdf", views.receipt, name="receipt"),
+    path(
+        "suivi/<str:token>/fichiers/<uuid:uid>/",
+        views.follow_up_attachment,
+        name="follow_up_attachment",
+    ),
 ]

@@ -6,22 +6,33 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from storages.backends.s3 import S3Storage
 
 from companies.models import WebsiteState
 from signalconso.ratelimit import client_ip, is_rate_limited
 
 from . import forms, verification
-from .models import Category, CompanyKind
+from .models import ActorKind, Attachment, Category, CompanyKind
 from .receipts import follow_up_token, receipt_filename, receipt_pdf, report_from_token
-from .services import Blocked, ReportRefused, enqueue, new_reference, report_submit
+from .services import (
+    Blocked,
+    ReportRefused,
+    attachment_discard,
+    attachments_add,
+    enqueue,
+    new_reference,
+    report_submit,
+)
 from .tasks import send_verification_code
 from .wizard import STEPS, Draft
 
@@ -195,18 +206,62 @@ def details(request: HttpRequest) -> HttpResponse:
     initial = {"occurred_on": stored.get("occurred_on"), "description": stored.get("description")}
     initial.update({f"q_{slug}": value for slug, value in stored.get("answers", {}).items()})
     form = forms.DetailsForm(_posted(request), initial=initial, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        draft.put(
-            "details",
-            {
-                "occurred_on": form.cleaned_data["occurred_on"].isoformat(),
-                "description": form.cleaned_data["description"],
-                "answers": form.answers(),
-            },
+    files_form = forms.AttachmentsForm(_posted(request), request.FILES or None)
+    attachments = draft.attachments()
+    if request.method == "POST":
+        files_form.is_valid()  # never refused as a whole: each file is checked below
+        added, refused = attachments_add(
+            uploads=files_form.cleaned_data.get("files", []),
+            origin=ActorKind.CONSUMER,
+            already=draft.attachment_count(attachments),
         )
-        return redirect(_next_url(draft, "details"))
-    context = {"draft": draft, "form": form, **_stepper(draft, "details")}
-    return render(request, "reports/details.html", context, status=400 if form.errors else 200)
+        draft.add_files(added)
+        attachments += added
+        for message in refused:
+            files_form.add_error("files", message)
+        if removed := _take_back_file(request, draft, attachments):
+            attachments.remove(removed)
+            # Keep what was typed, without judging it yet.
+            form = forms.DetailsForm(initial={f.name: f.data for f in form}, questions=questions)
+        elif form.is_valid() and not refused:
+            draft.put(
+                "details",
+                {
+                    "occurred_on": form.cleaned_data["occurred_on"].isoformat(),
+                    "description": form.cleaned_data["description"],
+                    "answers": form.answers(),
+                },
+            )
+            return redirect(_next_url(draft, "details"))
+    context = {
+        "draft": draft,
+        "form": form,
+        "files_form": files_form,
+        **attachments_context(attachments, counted=draft.attachment_count(attachments)),
+        **_stepper(draft, "details"),
+    }
+    failed = (form.is_bound and form.errors) or files_form.errors
+    return render(request, "reports/details.html", context, status=400 if failed else 200)
+
+
+def attachments_context(attachments: list, *, counted: int) -> dict:
+    """What templates/reports/includes/attachments.html needs besides its field."""
+    return {
+        "attachments": attachments,
+        "remaining": max(settings.ATTACHMENT_MAX_COUNT - counted, 0),
+        "max_size": settings.ATTACHMENT_MAX_SIZE,
+    }
+
+
+def _take_back_file(request: HttpRequest, draft: Draft, attachments: list):
+    """The file whose "Retirer" button was pressed, discarded; or None."""
+    uid = request.POST.get("remove")
+    attachment = next((a for a in attachments if str(a.uid) == uid), None)
+    if attachment is None or draft.take_back_file(uid) is None:
+        return None
+    attachment_discard(attachment=attachment)
+    messages.success(request, _("« %(name)s » est retiré.") % {"name": attachment.name})
+    return attachment
 
 
 # --- Step 4: the consumer -----------------------------------------------------------
@@ -336,6 +391,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         "details_data": draft.get("details"),
         "consumer_data": draft.get("consumer"),
         "answers": answers,
+        "attachments": draft.attachments(),
         **_stepper(draft, "confirmation"),
     }
     return render(request, "reports/confirmation.html", context)
@@ -374,11 +430,23 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
         for event in report.events.order_by("created_at")
         if event.action in CONSUMER_EVENTS
     ]
+    attachments = report.attachments.filter(origin__in=[ActorKind.CONSUMER, ActorKind.PRO])
     return render(
         request,
         "reports/follow_up.html",
-        {"report": report, "history": history, "token": token},
+        {"report": report, "history": history, "token": token, "attachments": attachments},
     )
+
+
+@require_safe
+def follow_up_attachment(request: HttpRequest, token: str, uid) -> HttpResponse:
+    """A file of the consumer's report, or of the company's answer to it."""
+    report = _report_or_404(token)
+    attachment = get_object_or_404(
+        report.attachments.servable().filter(origin__in=[ActorKind.CONSUMER, ActorKind.PRO]),
+        uid=uid,
+    )
+    return attachment_response(attachment)
 
 
 @require_safe
@@ -386,4 +454,38 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     report = _report_or_404(token)
     response = HttpResponse(receipt_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(report)}"'
+    return response
+
+
+# --- Files ------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def attachment_download(request: HttpRequest, uid) -> HttpResponse:
+    """A report's file, for a user allowed to read the report: anybody else,
+    or a file not yet scanned clean, gets a 404."""
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), uid=uid)
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> HttpResponse:
+    """Always a download (never shown in the site's origin), under the name
+    shown, cleaned. From S3, a redirect to a link that lives a minute."""
+    disposition = content_disposition_header(as_attachment=True, filename=attachment.name)
+    storage = attachment.file.storage
+    if isinstance(storage, S3Storage):
+        url = storage.url(
+            attachment.file.name,
+            parameters={
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": attachment.content_type,
+            },
+        )
+        response = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        response["Content-Disposition"] = disposition
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, CompanyKind
+from .models import Attachment, Category, CompanyKind, ScanState
 
 SESSION_KEY = "report_draft"
 
@@ -84,6 +84,39 @@ class Draft:
     def put(self, step: str, values: dict) -> None:
         self.data[step] = values
         self.save()
+
+    # --- Attached files: stored at upload, listed here by their uid -------------
+
+    @property
+    def file_uids(self) -> list[str]:
+        return list(self.data.get("files") or [])
+
+    def attachments(self) -> list[Attachment]:
+        uids = self.file_uids
+        if not uids:
+            return []
+        found = {
+            str(a.uid): a for a in Attachment.objects.filter(uid__in=uids, report__isnull=True)
+        }
+        return [found[uid] for uid in uids if uid in found]
+
+    def attachment_count(self, attachments: list[Attachment]) -> int:
+        """The files that count against the limit: an infected one is gone."""
+        return sum(1 for a in attachments if a.scan_state != ScanState.INFECTED)
+
+    def add_files(self, attachments: list[Attachment]) -> None:
+        self.data["files"] = self.file_uids + [str(a.uid) for a in attachments]
+        self.save()
+
+    def take_back_file(self, uid: str) -> str | None:
+        """Forgets a file of this draft; returns its uid if it was one."""
+        uids = self.file_uids
+        if uid not in uids:
+            return None
+        uids.remove(uid)
+        self.data["files"] = uids
+        self.save()
+        return uid
 
     @cached_property
     def tags(self) -> list:

@@ -28,3 +28,16 @@ def check_site_url_is_https(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_antivirus_is_configured(app_configs, **kwargs):
+    if not settings.ANTIVIRUS_URL:
+        return [
+            Error(
+                "ANTIVIRUS_URL is not set: uploaded files would never be scanned, so never served.",
+                hint="Point ANTIVIRUS_URL at ClamAV's daemon (unix:///… or tcp://host:3310).",
+                id="signalconso.E003",
+            )
+        ]
+    return []

@@ -23,7 +23,9 @@ class AccessibleBoundField(forms.BoundField):
         # fieldset (see includes/field.html), not input by input.
         if self.described_by and not self.use_fieldset and not widget.attrs.get("aria-describedby"):
             attrs["aria-describedby"] = self.described_by
-        if not isinstance(widget, _UNSTYLED_WIDGETS):
+        if isinstance(widget, forms.FileInput):
+            attrs["class"] = f"fr-upload {attrs.get('class', '')}".strip()
+        elif not isinstance(widget, _UNSTYLED_WIDGETS):
             css_class = "fr-select" if isinstance(widget, _SELECT_WIDGETS) else "fr-input"
             if self.errors:
                 css_class += f" {css_class}--error"

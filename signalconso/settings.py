@@ -176,6 +176,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "rescan-pending-attachments": {
+        "task": "reports.tasks.rescan_pending_attachments",
+        "schedule": crontab(minute="*/10"),
+    },
+    "purge-orphan-attachments": {
+        "task": "reports.tasks.purge_orphan_attachments",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }
 
 # --- Email ------------------------------------------------------------------
@@ -213,8 +221,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
             "default_acl": "private",
+            "signature_version": "s3v4",
             "querystring_auth": True,
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
             "file_overwrite": False,
         },
     }
@@ -223,6 +232,21 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT},
     }
+
+# Attachments: limits per file and per report, the largest image accepted
+# (decoded pixels, against "pixel bombs"), and how long an upload never
+# attached to a report is kept.
+ATTACHMENT_MAX_SIZE = env.int("ATTACHMENT_MAX_SIZE", default=5 * 1024 * 1024)
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=12)
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
+ATTACHMENT_ORPHAN_DAYS = env.int("ATTACHMENT_ORPHAN_DAYS", default=7)
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# ClamAV's daemon: unix:///run/clamav/clamd.ctl or tcp://clamav:3310. Every
+# upload stays pending (never served) until clamd calls it clean. Without an
+# address, only a DEBUG server (make run) lets files through unscanned.
+ANTIVIRUS_URL = env.str("ANTIVIRUS_URL", default="")
+ANTIVIRUS_TIMEOUT = env.int("ANTIVIRUS_TIMEOUT", default=60)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))

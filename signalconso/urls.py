@@ -4,6 +4,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from reports.views import attachment_download
+
 from . import views
 
 admin.site.site_header = "SignalConso — administration"
@@ -21,5 +23,6 @@ urlpatterns += i18n_patterns(
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("compte/", include("accounts.urls")),
     path("signaler/", include("reports.urls")),
+    path("fichiers/<uuid:uid>/", attachment_download, name="attachment_download"),
     prefix_default_language=False,
 )

@@ -2,6 +2,9 @@
 tasks run eagerly, and templates that fail on an undefined variable."""
 
 import os
+import shutil
+import subprocess
+import time
 
 import pytest
 from django.core.cache import cache
@@ -56,6 +59,18 @@ def _eager_tasks(monkeypatch, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    settings.ANTIVIRUS_URL = ""
+
+
 @pytest.fixture
 def password():
     return "un-mot-de-passe-solide-42"
@@ -79,3 +94,42 @@ def admin_user(password):
 @pytest.fixture
 def readonly_admin_user(password):
     return UserFactory(readonly_admin=True, password=password)
+
+
+@pytest.fixture(scope="session")
+def clamd_url(tmp_path_factory):
+    """ClamAV's daemon, started for the tests with a signature database of
+    one line that recognises the EICAR test file (no download needed)."""
+    binary = shutil.which("clamd") or (
+        "/usr/sbin/clamd" if os.path.exists("/usr/sbin/clamd") else None
+    )
+    if binary is None:
+        skip_or_fail("clamd is not installed (Debian package clamav-daemon)")
+    folder = tmp_path_factory.mktemp("clamd")
+    (folder / "db").mkdir()
+    (folder / "db" / "eicar.hdb").write_text(
+        "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n"
+    )
+    socket_path = folder / "clamd.sock"
+    (folder / "clamd.conf").write_text(
+        f"LocalSocket {socket_path}\nDatabaseDirectory {folder / 'db'}\nForeground yes\n"
+        f"LogFile {folder / 'clamd.log'}\nPidFile {folder / 'clamd.pid'}\n"
+    )
+    process = subprocess.Popen(
+        [binary, "-c", str(folder / "clamd.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"unix://{socket_path}"
+    from reports.antivirus import ping
+
+    deadline = time.monotonic() + 60
+    while not ping(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log = (folder / "clamd.log").read_text() if (folder / "clamd.log").exists() else ""
+            pytest.fail(f"clamd did not start:\n{log}")
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)

@@ -61,3 +61,15 @@ def assert_accessible():
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture
+def market():
+    """The category tree and one shop to report."""
+    from reports.categories import load_categories
+
+    from ..companies.factories import CompanyFactory
+
+    load_categories()
+    return CompanyFactory(legal_name="HYPERMARCHES DU SUD", brand="SUPER PRIX", postal_code="13008",
+                          city="MARSEILLE", department="13")  # fmt: skip

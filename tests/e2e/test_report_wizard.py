@@ -8,21 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from reports.categories import load_categories
 from reports.models import Report
-
-from ..companies.factories import CompanyFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 YESTERDAY = (timezone.localdate() - timedelta(days=1)).isoformat()
-
-
-@pytest.fixture
-def market():
-    load_categories()
-    return CompanyFactory(legal_name="HYPERMARCHES DU SUD", brand="SUPER PRIX", postal_code="13008",
-                          city="MARSEILLE", department="13")  # fmt: skip
 
 
 def choose_problem(page, base, assert_accessible):

@@ -92,13 +92,18 @@ def test_logged_in_header_offers_account_and_logout(client, pro_user):
 
 
 def _po_entries(path: Path):
-    """(msgid, msgid_plural, msgstr, flags) of a .po file; enough of the format for our catalog."""
-    entries, current, field, flags = [], None, None, ""
+    """(msgctxt, msgid, msgid_plural, msgstr, flags) of a .po file; enough of the format for
+    our catalog."""
+    entries, current, field, flags, context = [], None, None, "", ""
     for line in path.read_text().splitlines() + [""]:
         if line.startswith("#,"):
             flags = line
+        elif line.startswith("msgctxt "):
+            context = eval(line[8:])  # noqa: S307
         elif line.startswith("msgid "):
-            current = {"msgid": "", "msgid_plural": "", "msgstr": "", "flags": flags}
+            current = {
+                "msgctxt": context, "msgid": "", "msgid_plural": "", "msgstr": "", "flags": flags
+            }  # fmt: skip
             field = "msgid"
             current["msgid"] = eval(line[6:])  # noqa: S307 - a quoted string from our own file
         elif line.startswith("msgid_plural "):
@@ -115,7 +120,7 @@ def _po_entries(path: Path):
             current[field] += eval(line)  # noqa: S307
         elif not line.strip() and current is not None:
             entries.append(current)
-            current, flags = None, ""
+            current, flags, context = None, "", ""
     return [e for e in entries if e["msgid"]]
 
 
@@ -134,6 +139,8 @@ def test_english_catalog_is_complete_and_compiled():
         if (
             compiled.ngettext(e["msgid"], e["msgid_plural"], 1)
             if e["msgid_plural"]
+            else compiled.pgettext(e["msgctxt"], e["msgid"])
+            if e["msgctxt"]
             else compiled.gettext(e["msgid"])
         )
         != e["msgstr"]

@@ -23,13 +23,14 @@ PRODUCTION = {
     "AWS_S3_ENDPOINT_URL": "https://s3.example.fr",
     "AWS_ACCESS_KEY_ID": "id",
     "AWS_SECRET_ACCESS_KEY": "secret",
+    "ANTIVIRUS_URL": "tcp://clamav:3310",
 }
 
 # Variables of the test run that must not leak into the process under test.
 PROJECT_VARIABLES = [
     "DEBUG", "SECRET_KEY", "SITE_URL", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
     "EMAIL_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "ALLOWED_HOSTS",
-    "DEMO_DATA_ALLOWED", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEMO_DATA_ALLOWED", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE", "ANTIVIRUS_URL",
 ]  # fmt: skip
 
 
@@ -66,6 +67,7 @@ def test_the_deploy_check_refuses_the_defaults(tmp_path):
     assert result.returncode != 0
     assert "signalconso.E001" in result.stderr
     assert "signalconso.E002" in result.stderr
+    assert "signalconso.E003" in result.stderr
 
 
 def test_an_https_site_refuses_to_start_with_the_development_key(tmp_path):
