@@ -1,6 +1,5 @@
 """Login, logout, password reset and change, and the account page."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,16 +19,7 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = ResetRequestForm
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
-    email_template_name = "accounts/emails/password_reset.txt"
-    html_email_template_name = "accounts/emails/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    @property
-    def extra_email_context(self):
-        # Links in emails are built from the configured address, never from
-        # the Host header of the request.
-        return {"site_url": settings.SITE_URL}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -154,3 +154,35 @@ class Website(models.Model):
 
     def __str__(self) -> str:
         return self.host
+
+
+class AccessLevel(models.TextChoices):
+    ADMIN = "admin", _("administrateur")
+    MEMBER = "member", _("membre")
+
+
+class CompanyAccess(models.Model):
+    """A professional's access to a company's reports. Access to a head office
+    covers every establishment of the same SIREN."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="company_accesses"
+    )
+    level = models.CharField(
+        _("niveau"), max_length=10, choices=AccessLevel.choices, default=AccessLevel.MEMBER
+    )
+    new_report_emails = models.BooleanField(
+        _("reçoit un courriel à chaque nouveau signalement"), default=True
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accès à une entreprise")
+        verbose_name_plural = _("accès aux entreprises")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user"], name="company_access_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.company}"

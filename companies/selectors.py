@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import clean_siret_or_siren, fold
-from .models import Company
+from .models import Company, CompanyAccess
 
 MIN_QUERY_LENGTH = 2
 MAX_RESULTS = 20
@@ -81,11 +81,24 @@ def company_by_siret(siret: str) -> Company | None:
     return Company.objects.filter(siret=siret).first()
 
 
-def company_has_users(company: Company) -> bool:
-    """Whether professionals can read the company's reports in their space.
+def company_accesses(company: Company):
+    """The accesses that reach this establishment: its own, and those of its
+    head office, whose users see every establishment of the SIREN."""
+    reach = Q(company=company) | Q(company__siren=company.siren, company__is_head_office=True)
+    return CompanyAccess.objects.filter(reach, user__is_active=True)
 
-    Company accounts come with the professionals' space; until then no
-    company has any, and every report gets the longer delay of a company
-    reached by post.
-    """
-    return False
+
+def company_has_users(company: Company) -> bool:
+    """Whether professionals can read the company's reports in their space
+    (else it is reached by post, and has longer to answer)."""
+    return company_accesses(company).exists()
+
+
+def company_users_to_alert(company: Company, *, new_report: bool = False) -> list:
+    """The users to email about one of the company's reports, each once; for
+    a new report, not those who muted the company."""
+    accesses = company_accesses(company).select_related("user").order_by("user_id")
+    if new_report:
+        accesses = accesses.filter(new_report_emails=True)
+    users = {access.user_id: access.user for access in accesses}
+    return list(users.values())

@@ -3,7 +3,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attachment, BlockedEmail, Category, DetailQuestion, Event, Report, Tag
+from .models import (
+    Attachment,
+    BlockedEmail,
+    Category,
+    DetailQuestion,
+    Event,
+    Report,
+    Response,
+    Review,
+    Tag,
+)
 
 
 class DetailQuestionInline(admin.StackedInline):
@@ -101,6 +111,27 @@ class AttachmentInline(admin.TabularInline):
         )
 
 
+class ResponseInline(admin.StackedInline):
+    model = Response
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in Response._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    can_delete = False
+    readonly_fields = ["about", "rating", "comment", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     """A read-only look at reports; agents get their own space."""
@@ -111,7 +142,7 @@ class ReportAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_select_related = ["category"]
-    inlines = [AttachmentInline, EventInline]
+    inlines = [ResponseInline, ReviewInline, AttachmentInline, EventInline]
 
     def has_add_permission(self, request):
         return False

@@ -15,7 +15,7 @@ from companies.selectors import search_companies
 from companies.services import CompanyRefused, company_for_report, website_for_report
 
 from .attachments import ACCEPTED_EXTENSIONS, accepted_formats
-from .models import DetailQuestion, QuestionKind
+from .models import DetailQuestion, QuestionKind, Rating
 
 DESCRIPTION_MAX_LENGTH = 5000
 
@@ -335,4 +335,26 @@ class CodeForm(forms.Form):
         help_text=_("6 chiffres"),
         error_messages={"invalid": _("Le code compte 6 chiffres.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+# --- After the answer -------------------------------------------------------------
+
+
+REVIEW_COMMENT_MAX_LENGTH = 1000
+
+
+class ReviewForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("Votre avis"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Un commentaire"),
+        required=False,
+        max_length=REVIEW_COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "data-counter": REVIEW_COMMENT_MAX_LENGTH}),
+        help_text=_(
+            "Lu par les agents de la DGCCRF, jamais par l’entreprise. %(max)s caractères au plus."
+        )
+        % {"max": REVIEW_COMMENT_MAX_LENGTH},
     )

@@ -1,27 +1,315 @@
-"""The report's statuses and deadlines: the one place that decides them.
+"""The report's life: the one module that changes its status.
 
-For now it holds the rules of a report's birth (its first status and its
-expiry); the transitions of its life (reading, answering, expiring,
-reopening, anonymising) come with the lifecycle state machine.
+Each transition is a function that checks the move against TRANSITIONS,
+updates the row only if its status is still the one read (so that two
+concurrent actions cannot both win), writes an event, and queues its emails
+in the same transaction (the outbox sends them after commit).
+
+    TraitementEnCours --read--> Transmis --answer--> PromesseAction | Infonde | MalAttribue
+    TraitementEnCours --expire--> NonConsulte      Transmis --expire--> ConsulteIgnore
+    NonConsulte --reopen--> TraitementEnCours      ConsulteIgnore --reopen--> Transmis
+    any --anonymise--> SuppressionRGPD
+
+A report reopened unread goes back to TraitementEnCours rather than Transmis:
+the consumer is told "the company has read it" only when it has.
 """
 
+import logging
 from datetime import datetime, timedelta
 
-from .models import ReportStatus
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from companies.selectors import company_users_to_alert
+from notifications.models import DepartmentOffice, OutgoingEmail
+from notifications.services import email_queue
+
+from .models import (
+    ENGAGEMENT_DELAY_DAYS,
+    RESPONSE_REASONS,
+    ActorKind,
+    Attachment,
+    Event,
+    Report,
+    ReportStatus,
+    Response,
+    ResponseKind,
+    ScanState,
+)
+
+logger = logging.getLogger(__name__)
+S = ReportStatus
 
 # A company answers within 25 days when it has an account to read the report
 # in, within 60 when it must first receive a letter and activate one.
 EXPIRY_WHEN_COMPANY_HAS_USERS = timedelta(days=25)
 EXPIRY_WHEN_COMPANY_HAS_NO_USERS = timedelta(days=60)
+REOPEN_DELAY = timedelta(days=3)
+# Beyond this many new-report alerts in an hour for one company, the next
+# reports wait for one digest (see jobs.send_deferred_company_alerts).
+NEW_REPORT_ALERTS_PER_HOUR = 10
+DANGEROUS_PRODUCT_TAG = "produit-dangereux"
+
+TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "read": {S.TRAITEMENT_EN_COURS: (S.TRANSMIS,)},
+    "answer": {S.TRANSMIS: (S.PROMESSE_ACTION, S.INFONDE, S.MAL_ATTRIBUE)},
+    "expire": {S.TRAITEMENT_EN_COURS: (S.NON_CONSULTE,), S.TRANSMIS: (S.CONSULTE_IGNORE,)},
+    "reopen": {S.NON_CONSULTE: (S.TRAITEMENT_EN_COURS,), S.CONSULTE_IGNORE: (S.TRANSMIS,)},
+    "anonymise": {status: (S.SUPPRESSION_RGPD,) for status in S if status != S.SUPPRESSION_RGPD},
+}
+ANSWER_STATUS = {
+    ResponseKind.ACCEPTED: S.PROMESSE_ACTION,
+    ResponseKind.REJECTED: S.INFONDE,
+    ResponseKind.NOT_CONCERNED: S.MAL_ATTRIBUE,
+}
+WAITING_FOR_COMPANY = (S.TRAITEMENT_EN_COURS, S.TRANSMIS)
+MESSAGE_MAX_LENGTH = 10_000
+
+
+class IllegalTransition(Exception):
+    """The move is not allowed from the report's status; `message` says why,
+    in words a view can show."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Birth ---------------------------------------------------------------------------
 
 
 def initial_status(*, goes_to_company: bool) -> str:
-    return ReportStatus.TRAITEMENT_EN_COURS if goes_to_company else ReportStatus.NA
+    return S.TRAITEMENT_EN_COURS if goes_to_company else S.NA
 
 
 def initial_expiry(*, status: str, company_has_users: bool, now: datetime) -> datetime | None:
     """When the company's time to answer runs out; None for a report it never gets."""
-    if status == ReportStatus.NA:
+    if status == S.NA:
         return None
     delay = EXPIRY_WHEN_COMPANY_HAS_USERS if company_has_users else EXPIRY_WHEN_COMPANY_HAS_NO_USERS
     return now + delay
+
+
+def report_filed(*, report: Report) -> None:
+    """The emails of a new report: the consumer's acknowledgement, the
+    company's alert, and the departmental office's for a dangerous product."""
+    email_consumer(report, "consumer_acknowledgement", dedupe_key=f"acknowledgement:{report.pk}")
+    if report.status == S.TRAITEMENT_EN_COURS and report.company is not None:
+        _alert_company(report)
+    if report.tags.filter(slug=DANGEROUS_PRODUCT_TAG).exists() and report.department:
+        office = DepartmentOffice.objects.filter(department=report.department).first()
+        if office is not None:
+            email_queue(
+                "agent_dangerous_product",
+                to=office.email,
+                data={"report": report.pk},
+                report=report,
+                company=report.company,
+                dedupe_key=f"dangerous:{report.pk}",
+            )
+
+
+def _alert_company(report: Report) -> None:
+    users = company_users_to_alert(report.company, new_report=True)
+    if not users:
+        return
+    hour_ago = timezone.now() - timedelta(hours=1)
+    alerted = (
+        OutgoingEmail.objects.filter(
+            kind="pro_new_report", company=report.company, created_at__gte=hour_ago
+        )
+        .values("report_id")
+        .distinct()
+        .count()
+    )
+    if alerted >= NEW_REPORT_ALERTS_PER_HOUR:
+        Report.objects.filter(pk=report.pk).update(alert_deferred=True)
+        report.alert_deferred = True
+        return
+    email_professionals(report, "pro_new_report", users, dedupe_key=f"new-report:{report.pk}")
+
+
+# --- Emails --------------------------------------------------------------------------
+
+
+def email_consumer(report: Report, kind: str, *, dedupe_key: str) -> None:
+    """An email about the report to its consumer, in the report's language."""
+    email_queue(kind, to=report.email, data={"report": report.pk}, language=report.language,
+                report=report, dedupe_key=dedupe_key)  # fmt: skip
+
+
+def email_professionals(report: Report, kind: str, users, *, dedupe_key: str) -> None:
+    """The same email about the report to each of these company users."""
+    for user in users:
+        email_queue(kind, to=user.email, data={"report": report.pk, "user": user.pk},
+                    report=report, company=report.company, user=user,
+                    dedupe_key=f"{dedupe_key}:{user.pk}")  # fmt: skip
+
+
+# --- Transitions ---------------------------------------------------------------------
+
+
+def _check(action: str, report: Report, new_status: str) -> None:
+    if new_status not in TRANSITIONS[action].get(report.status, ()):
+        raise IllegalTransition(
+            _("Impossible : ce signalement est « %(status)s ».")
+            % {"status": report.get_status_display()}
+        )
+
+
+def _move(report: Report, action: str, new_status: str, **fields) -> str:
+    """The conditional update at the heart of every transition."""
+    _check(action, report, new_status)
+    old = report.status
+    updated = Report.objects.filter(pk=report.pk, status=old).update(status=new_status, **fields)
+    if not updated:
+        raise IllegalTransition(
+            _("Ce signalement vient d’être modifié par quelqu’un d’autre : rechargez la page.")
+        )
+    report.status = new_status
+    for name, value in fields.items():
+        setattr(report, name, value)
+    return old
+
+
+def _event(report: Report, action: str, *, actor: str, user=None, **details) -> Event:
+    return Event.objects.create(
+        report=report,
+        company_id=report.company_id,
+        user=user,
+        actor=actor,
+        action=action,
+        details=details,
+    )
+
+
+@transaction.atomic
+def report_mark_read(*, report: Report, user) -> bool:
+    """A professional opens the report: the first time, it becomes read and
+    the consumer is told. An agent's opening changes nothing. Returns whether
+    this opening was the first."""
+    if user.role != Role.PRO or report.status != S.TRAITEMENT_EN_COURS:
+        return False
+    try:
+        old = _move(report, "read", S.TRANSMIS, read_at=timezone.now())
+    except IllegalTransition:
+        return False  # a colleague opened it at the same moment
+    _event(report, "report_read", actor=ActorKind.PRO, user=user, **{"from": old, "to": S.TRANSMIS})
+    email_consumer(report, "consumer_report_read", dedupe_key=f"read:{report.pk}")
+    return True
+
+
+@transaction.atomic
+def report_answer(
+    *, report: Report, user, kind: str, reason: str, message: str, private_note: str = "",
+    attachments=(),
+) -> Response:  # fmt: skip
+    """The company's answer, once: the consumer gets it with a link to rate
+    it, the professional an acknowledgement."""
+    if kind not in ANSWER_STATUS:
+        raise IllegalTransition(_("Choisissez une réponse."))
+    if reason not in dict(RESPONSE_REASONS[kind]):
+        raise IllegalTransition(_("Choisissez un motif de la liste."))
+    message = (message or "").strip()
+    if not message or len(message) > MESSAGE_MAX_LENGTH:
+        raise IllegalTransition(
+            _("Écrivez un message au consommateur (%(max)s caractères au plus).")
+            % {"max": MESSAGE_MAX_LENGTH}
+        )
+    new_status = ANSWER_STATUS[kind]
+    now = timezone.now()
+    old = _move(report, "answer", new_status)
+    response = Response.objects.create(
+        report=report,
+        kind=kind,
+        reason=reason,
+        message=message,
+        private_note=(private_note or "").strip(),
+        user=user,
+        engagement_due_at=now + timedelta(days=ENGAGEMENT_DELAY_DAYS)
+        if kind == ResponseKind.ACCEPTED
+        else None,
+    )
+    files = Attachment.objects.filter(
+        pk__in=[a.pk for a in attachments], report__isnull=True, origin=ActorKind.PRO
+    ).exclude(scan_state=ScanState.INFECTED)
+    file_count = files.update(report=report)
+    _event(report, "report_answered", actor=ActorKind.PRO, user=user, kind=kind, reason=reason,
+           files=file_count, **{"from": old, "to": new_status})  # fmt: skip
+    email_consumer(report, "consumer_report_answered", dedupe_key=f"answered:{report.pk}")
+    email_professionals(
+        report, "pro_answer_acknowledgement", [user], dedupe_key=f"answer-ack:{report.pk}"
+    )
+    return response
+
+
+@transaction.atomic
+def report_expire(*, report: Report) -> None:
+    """The deadline has passed without an answer: the report closes and the
+    consumer is told."""
+    now = timezone.now()
+    if report.expires_at is None or report.expires_at > now:
+        raise IllegalTransition(_("Le délai de ce signalement n’est pas écoulé."))
+    new_status = S.NON_CONSULTE if report.status == S.TRAITEMENT_EN_COURS else S.CONSULTE_IGNORE
+    old = _move(report, "expire", new_status, closed_at=now)
+    _event(report, "report_closed", actor=ActorKind.SYSTEM, **{"from": old, "to": new_status})
+    kind = (
+        "consumer_closed_unread" if new_status == S.NON_CONSULTE else "consumer_closed_unanswered"
+    )
+    email_consumer(report, kind, dedupe_key=f"closed:{report.pk}:{report.expires_at.isoformat()}")
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, user) -> None:
+    """An administrator gives a report closed by its deadline 3 more days."""
+    if user.role != Role.ADMIN:
+        raise IllegalTransition(_("Seul un administrateur peut rouvrir un signalement."))
+    new_status = S.TRAITEMENT_EN_COURS if report.status == S.NON_CONSULTE else S.TRANSMIS
+    now = timezone.now()
+    old = _move(report, "reopen", new_status, expires_at=now + REOPEN_DELAY, closed_at=None,
+                reminded_at=now)  # fmt: skip
+    _event(report, "report_reopened", actor=ActorKind.AGENT, user=user,
+           expires_at=report.expires_at.isoformat(), **{"from": old, "to": new_status})  # fmt: skip
+    if report.company is None:
+        return
+    users = company_users_to_alert(report.company)
+    key = f"reopened:{report.pk}:{report.expires_at.isoformat()}"
+    email_professionals(report, "pro_report_reopened", users, dedupe_key=key)
+
+
+@transaction.atomic
+def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = False) -> None:
+    """Erases the consumer's personal data (their request, or 5 years passed).
+    The consumer who asked gets a confirmation; their address is then
+    forgotten by the outbox too."""
+    email = report.email
+    old = _move(report, "anonymise", S.SUPPRESSION_RGPD, first_name="", last_name="", email="",
+                consumer_phone="", consumer_reference="", description="", answers=[],
+                share_identity=False)  # fmt: skip
+    files = list(report.attachments.filter(origin=ActorKind.CONSUMER))
+    names = [a.file.name for a in files if a.file.name]
+    Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
+    transaction.on_commit(lambda: _delete_files(names))
+    OutgoingEmail.objects.filter(report=report, status="pending").update(status="cancelled")
+    _event(report, "report_anonymised", actor=ActorKind.AGENT if user else ActorKind.SYSTEM,
+           user=user, at_consumer_request=at_consumer_request, **{"from": old})  # fmt: skip
+    if at_consumer_request and email:
+        email_queue(
+            "consumer_anonymised",
+            to=email,
+            data={"reference": report.reference},
+            language=report.language,
+            report=report,
+            dedupe_key=f"anonymised:{report.pk}",
+        )
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("could not delete %s", name)

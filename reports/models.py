@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from companies.models import CompanyAccess
 
 
 def localized(obj, field: str) -> str:
@@ -245,10 +246,19 @@ FOOD_SAFETY_TAGS = ("alimentation", "hygiene")
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReportQuerySet":
-        """The reports this user may read. Companies' users get theirs with
-        the company space; until then they see none."""
+        """The reports this user may read: all for the administration's staff
+        (food-safety agents: food and hygiene only); for a professional, those
+        sent to the companies they have access to (a head office's access
+        covers every establishment of its SIREN)."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
+        if user.role == Role.PRO:
+            accesses = CompanyAccess.objects.filter(user=user)
+            head_offices = accesses.filter(company__is_head_office=True)
+            reach = models.Q(company_id__in=accesses.values("company_id")) | models.Q(
+                company__siren__in=head_offices.values("company__siren")
+            )
+            return self.filter(reach).exclude(status=ReportStatus.NA)
         if user.role in (Role.AGENT, Role.ADMIN, Role.READONLY_ADMIN):
             return self.all()
         if user.role == Role.FOOD_SAFETY_AGENT:
@@ -319,6 +329,23 @@ class Report(models.Model):
     share_identity = models.BooleanField(_("identité transmise à l’entreprise"), default=False)
     survey_consent = models.BooleanField(_("accepte d’être recontacté"), default=False)
 
+    # The life of the report; lifecycle.py writes these.
+    read_at = models.DateTimeField(_("lu par l’entreprise le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("relances envoyées"), default=0)
+    reminded_at = models.DateTimeField(_("dernière relance"), null=True, blank=True)
+    # More than NEW_REPORT_ALERTS_PER_HOUR for one company: the alert waits
+    # for the company's digest.
+    alert_deferred = models.BooleanField(_("alerte différée"), default=False)
+    reattributed_from = models.OneToOneField(
+        "self",
+        verbose_name=_("réattribué depuis"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reattributed_to",
+    )
+
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -327,10 +354,122 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["email", "created_at"], name="report_email_created"),
             models.Index(fields=["company", "created_at"], name="report_company_created"),
+            # The daily jobs look only at reports still waiting for the company.
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(status__in=["TraitementEnCours", "Transmis"]),
+                name="report_open_expiry",
+            ),
+            models.Index(
+                fields=["company"], condition=models.Q(alert_deferred=True), name="report_deferred"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ResponseKind(models.TextChoices):
+    ACCEPTED = "accepted", _("Pris en compte : l’entreprise s’engage à agir")
+    REJECTED = "rejected", _("Infondé : l’entreprise conteste le signalement")
+    NOT_CONCERNED = "not_concerned", _("Mal attribué : l’entreprise n’est pas concernée")
+
+
+# Each kind of answer has its own reasons; "autre" asks for the message alone.
+RESPONSE_REASONS = {
+    ResponseKind.ACCEPTED: [
+        ("remboursement", _("Remboursement ou avoir")),
+        ("echange", _("Échange, réparation ou nouvelle livraison")),
+        ("geste", _("Geste commercial")),
+        ("correction", _("Correction de la pratique signalée")),
+        ("personnel", _("Rappel des règles au personnel")),
+        ("autre", _("Autre action")),
+    ],
+    ResponseKind.REJECTED: [
+        ("conforme", _("La pratique signalée respecte la réglementation")),
+        ("inexact", _("Les faits décrits sont inexacts")),
+        ("regle", _("Le litige est déjà réglé avec le consommateur")),
+        ("autre", _("Autre raison")),
+    ],
+    ResponseKind.NOT_CONCERNED: [
+        ("autre-etablissement", _("Il s’agit d’un autre de nos établissements")),
+        ("autre-entreprise", _("Il s’agit d’une autre entreprise")),
+        ("plus-active", _("Nous n’exerçons plus cette activité à cette adresse")),
+        ("autre", _("Autre raison")),
+    ],
+}
+
+# An accepted answer is an engagement the consumer is asked about later.
+ENGAGEMENT_DELAY_DAYS = 21
+
+
+class Response(models.Model):
+    """The company's answer to a report: written once, never changed."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="response")
+    kind = models.CharField(_("réponse"), max_length=20, choices=ResponseKind.choices)
+    reason = models.CharField(_("motif"), max_length=40)
+    message = models.TextField(_("message au consommateur"))
+    private_note = models.TextField(_("note à l’administration"), blank=True)
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("répondu le"), auto_now_add=True)
+    engagement_due_at = models.DateTimeField(_("engagement à tenir le"), null=True, blank=True)
+    engagement_honoured_at = models.DateTimeField(_("engagement tenu le"), null=True, blank=True)
+    engagement_review_requested_at = models.DateTimeField(
+        _("avis sur l’engagement demandé le"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("réponse de l’entreprise")
+        verbose_name_plural = _("réponses des entreprises")
+        indexes = [
+            models.Index(
+                fields=["engagement_due_at"],
+                condition=models.Q(engagement_review_requested_at__isnull=True),
+                name="response_engagement_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} : {self.get_kind_display()}"
+
+    @property
+    def reason_label(self) -> str:
+        return str(dict(RESPONSE_REASONS.get(self.kind, [])).get(self.reason, self.reason))
+
+
+class ReviewAbout(models.TextChoices):
+    ANSWER = "answer", _("la réponse")
+    ENGAGEMENT = "engagement", _("l’engagement")
+
+
+class Rating(models.TextChoices):
+    POSITIVE = "positive", _("Satisfait")
+    NEUTRAL = "neutral", _("Mitigé")
+    NEGATIVE = "negative", _("Pas satisfait")
+
+
+class Review(models.Model):
+    """The consumer's opinion of the answer, or of the engagement kept or not:
+    given once. The company sees the rating, never the comment."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reviews")
+    about = models.CharField(_("sur"), max_length=12, choices=ReviewAbout.choices)
+    rating = models.CharField(_("avis"), max_length=10, choices=Rating.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(_("donné le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("avis du consommateur")
+        verbose_name_plural = _("avis des consommateurs")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "about"], name="review_once_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} : {self.get_rating_display()}"
 
 
 class ActorKind(models.TextChoices):
@@ -384,7 +523,11 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(scan_state=ScanState.CLEAN).exclude(file="")
 
     def visible_to(self, user) -> "AttachmentQuerySet":
-        return self.servable().filter(report__in=Report.objects.visible_to(user))
+        servable = self.servable().filter(report__in=Report.objects.visible_to(user))
+        if user.role == Role.PRO:
+            # Agents' files stay within the administration.
+            return servable.exclude(origin=ActorKind.AGENT)
+        return servable
 
 
 class Attachment(models.Model):

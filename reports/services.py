@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from companies.identifiers import department_from_postal_code
@@ -29,8 +30,21 @@ from .forms import (
     PostalCodeForm,
     choice_label,
 )
-from .models import ActorKind, Attachment, BlockedEmail, Event, QuestionKind, Report, ScanState
-from .tasks import scan_attachment, send_acknowledgement
+from .models import (
+    ActorKind,
+    Attachment,
+    BlockedEmail,
+    Event,
+    QuestionKind,
+    Report,
+    ReportStatus,
+    Response,
+    ResponseKind,
+    Review,
+    ReviewAbout,
+    ScanState,
+)
+from .tasks import scan_attachment
 from .wizard import Draft
 
 logger = logging.getLogger(__name__)
@@ -99,17 +113,22 @@ def _company_fields(draft: Draft) -> dict:
         ) from error
     found = fields["company"]
     if found is not None:
-        fields.update(
-            company_name=found.name,
-            company_address=found.address_lines,
-            company_siret=found.siret,
-            company_country=found.country,
-            postal_code=found.postal_code,
-            department=found.department,
-        )
+        fields.update(company_snapshot(found))
     elif fields.get("postal_code"):
         fields["department"] = department_from_postal_code(fields["postal_code"])
     return fields
+
+
+def company_snapshot(company: Company) -> dict:
+    """The company as the report keeps it, whatever the register says later."""
+    return {
+        "company_name": company.name,
+        "company_address": company.address_lines,
+        "company_siret": company.siret,
+        "company_country": company.country,
+        "postal_code": company.postal_code,
+        "department": company.department,
+    }
 
 
 def _details(draft: Draft, questions) -> tuple[DetailsForm, list[dict]]:
@@ -277,18 +296,18 @@ def report_submit(*, draft: Draft, language: str) -> Report:
         action="report_submitted",
         details={"status": status, "reference": report.reference, "files": file_count},
     )
-    transaction.on_commit(lambda: enqueue(send_acknowledgement, report.pk))
+    lifecycle.report_filed(report=report)
     return report
 
 
 def enqueue(task, *args) -> None:
+    """Sends a task to the workers; with the broker down, a periodic job
+    catches up (the outbox's sweeper, the rescan of pending files)."""
     try:
         task.delay(*args)
     except Exception:
-        # The report is saved whatever happens to its email. Until emails go
-        # through an outbox with a sweeper, one that cannot be queued is lost:
-        # say so loudly.
-        logger.exception("could not enqueue %s%r", task.name, args)
+        logger.warning("broker unreachable: %s%r left to its periodic job", task.name, args,
+                       exc_info=True)  # fmt: skip
 
 
 # --- Attachments ------------------------------------------------------------------------
@@ -487,3 +506,135 @@ def attachments_purge_orphans() -> int:
                     continue
                 gone.append(pk)
             deleted += Attachment.objects.filter(pk__in=gone, report__isnull=True).delete()[0]
+
+
+# --- After the answer: the consumer's review, the re-attribution --------------------------
+
+
+class ReviewRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def review_create(*, report: Report, about: str, rating: str, comment: str = "") -> Review:
+    """The consumer's opinion of the answer or of the engagement, given once."""
+    response = Response.objects.filter(report=report).first()
+    if response is None:
+        raise ReviewRefused(_("L’entreprise n’a pas encore répondu à ce signalement."))
+    if about == ReviewAbout.ENGAGEMENT:
+        if response.kind != ResponseKind.ACCEPTED:
+            raise ReviewRefused(_("L’entreprise n’a pris aucun engagement dans sa réponse."))
+        if response.engagement_due_at > timezone.now():
+            raise ReviewRefused(
+                _("Vous pourrez dire si l’engagement est tenu à partir du %(date)s.")
+                % {"date": formats.date_format(timezone.localtime(response.engagement_due_at))}
+            )
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                report=report, about=about, rating=rating, comment=(comment or "").strip()
+            )
+    except IntegrityError:
+        raise ReviewRefused(_("Vous avez déjà donné votre avis : merci.")) from None
+    Event.objects.create(
+        report=report, company_id=report.company_id, actor=ActorKind.CONSUMER,
+        action="review_given", details={"about": about, "rating": rating},
+    )  # fmt: skip
+    return review
+
+
+REATTRIBUTION_DAYS = 15
+
+
+def reattribution_refusal(report: Report) -> str | None:
+    """Why this report cannot be sent to another company, or None if it can:
+    after a "not concerned" answer, once, within 15 days."""
+    if report.status != ReportStatus.MAL_ATTRIBUE:
+        return _(
+            "Seul un signalement dont l’entreprise a répondu qu’elle n’était pas concernée peut "
+            "être adressé à une autre entreprise."
+        )
+    if Report.objects.filter(reattributed_from=report).exists():
+        return _("Ce signalement a déjà été adressé à une autre entreprise.")
+    response = Response.objects.filter(report=report).first()
+    if response is None or timezone.now() > response.created_at + timedelta(
+        days=REATTRIBUTION_DAYS
+    ):
+        return _(
+            "Le délai de %(days)s jours après la réponse de l’entreprise est passé : déposez un "
+            "nouveau signalement."
+        ) % {"days": REATTRIBUTION_DAYS}
+    return None
+
+
+@transaction.atomic
+def report_reattribute(*, report: Report, company: Company) -> Report:
+    """A new report, linked to the first, about the company the consumer now
+    names, with the same details and files."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if refusal := reattribution_refusal(report):
+        raise ReportRefused(refusal)
+    if company.pk == report.company_id:
+        raise ReportRefused(_("C’est l’entreprise qui a déjà répondu : indiquez-en une autre."))
+    now = timezone.now()
+    goes_to_company = (
+        not company.country
+        and not report.question_only
+        and not report.tags.filter(hidden_from_company=True).exists()
+    )
+    status = lifecycle.initial_status(goes_to_company=goes_to_company)
+    copied = {
+        field: getattr(report, field)
+        for field in (
+            "language", "category_id", "category_path", "question_only", "occurred_on",
+            "description", "answers", "first_name", "last_name", "email", "consumer_phone",
+            "consumer_reference", "share_identity", "survey_consent",
+        )
+    }  # fmt: skip
+    new = None
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                new = Report.objects.create(
+                    reference=new_reference(now.date()),
+                    status=status,
+                    expires_at=lifecycle.initial_expiry(
+                        status=status, company_has_users=company_has_users(company), now=now
+                    ),
+                    company=company,
+                    reattributed_from=report,
+                    **company_snapshot(company),
+                    **copied,
+                )
+            break
+        except IntegrityError:
+            continue
+    if new is None:
+        raise RuntimeError("could not draw a free report reference")
+    new.tags.set(report.tags.all())
+    for attachment in report.attachments.filter(origin=ActorKind.CONSUMER).exclude(
+        scan_state=ScanState.INFECTED
+    ):
+        copy = Attachment(
+            report=new, origin=attachment.origin, name=attachment.name,
+            extension=attachment.extension, content_type=attachment.content_type,
+            size=attachment.size, scan_state=attachment.scan_state,
+            scanned_at=attachment.scanned_at,
+        )  # fmt: skip
+        with attachment.file.open("rb") as stream:
+            copy.file.save("copy", File(stream), save=False)
+        copy.save()
+        if copy.scan_state == ScanState.PENDING:
+            transaction.on_commit(lambda pk=copy.pk: enqueue(scan_attachment, pk))
+    Event.objects.create(
+        report=report, company_id=report.company_id, actor=ActorKind.CONSUMER,
+        action="report_reattributed", details={"to": new.reference, "siret": company.siret},
+    )  # fmt: skip
+    Event.objects.create(
+        report=new, company=company, actor=ActorKind.CONSUMER, action="report_submitted",
+        details={"status": status, "reference": new.reference, "from": report.reference},
+    )  # fmt: skip
+    lifecycle.report_filed(report=new)
+    return new

@@ -2,26 +2,10 @@ import logging
 
 from celery import shared_task
 
-from .emails import acknowledgement, verification_code
-from .models import Report
-
 logger = logging.getLogger(__name__)
 
 # The attachment tasks import services when they run: services imports this
 # module to enqueue its tasks.
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=3600, max_retries=30)
-def send_acknowledgement(report_id: int) -> None:
-    """The consumer's acknowledgement; SMTP failures are retried with back-off."""
-    report = Report.objects.filter(pk=report_id).first()
-    if report is not None:
-        acknowledgement(report).send()
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=300, max_retries=10)
-def send_verification_code(email: str, code: str, language: str) -> None:
-    verification_code(email=email, code=code, language=language).send()
 
 
 @shared_task
@@ -50,3 +34,41 @@ def purge_orphan_attachments() -> None:
 
     deleted = services.attachments_purge_orphans()
     logger.info("purged %s orphan attachments", deleted)
+
+
+# --- The daily life of reports (reports/jobs.py) ---------------------------------------
+
+
+@shared_task
+def send_reminders() -> None:
+    from . import jobs
+
+    logger.info("reminded %s reports", jobs.send_reminders())
+
+
+@shared_task
+def close_expired_reports() -> None:
+    from . import jobs
+
+    logger.info("closed %s expired reports", jobs.close_expired_reports())
+
+
+@shared_task
+def request_engagement_reviews() -> None:
+    from . import jobs
+
+    logger.info("asked %s engagement reviews", jobs.request_engagement_reviews())
+
+
+@shared_task
+def send_deferred_company_alerts() -> None:
+    from . import jobs
+
+    logger.info("sent %s new-report digests", jobs.send_deferred_company_alerts())
+
+
+@shared_task
+def anonymise_old_reports() -> None:
+    from . import jobs
+
+    logger.info("anonymised %s reports older than 5 years", jobs.anonymise_old_reports())

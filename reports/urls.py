@@ -15,6 +15,8 @@ urlpatterns = [
     path("envoye/", views.done, name="done"),
     path("suivi/<str:token>/", views.follow_up, name="follow_up"),
     path("suivi/<str:token>/recapitulatif.pdf", views.receipt, name="receipt"),
+    path("avis/<str:token>/", views.review, name="review"),
+    path("reattribuer/<str:token>/", views.reattribute, name="reattribute"),
     path(
         "suivi/<str:token>/fichiers/<uuid:uid>/",
         views.follow_up_attachment,

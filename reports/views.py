@@ -19,21 +19,34 @@ from django.views.decorators.http import require_http_methods, require_safe
 from storages.backends.s3 import S3Storage
 
 from companies.models import WebsiteState
+from notifications.services import email_queue
 from signalconso.ratelimit import client_ip, is_rate_limited
 
 from . import forms, verification
-from .models import ActorKind, Attachment, Category, CompanyKind
-from .receipts import follow_up_token, receipt_filename, receipt_pdf, report_from_token
+from .models import ActorKind, Attachment, Category, CompanyKind, Response, ReviewAbout
+from .receipts import (
+    follow_up_token,
+    reattribution_from_token,
+    reattribution_token,
+    receipt_filename,
+    receipt_pdf,
+    report_from_token,
+    review_from_token,
+    review_token,
+)
+from .selectors import report_timeline
 from .services import (
     Blocked,
     ReportRefused,
+    ReviewRefused,
     attachment_discard,
     attachments_add,
-    enqueue,
     new_reference,
+    reattribution_refusal,
+    report_reattribute,
     report_submit,
+    review_create,
 )
-from .tasks import send_verification_code
 from .wizard import STEPS, Draft
 
 LAST_REPORT_KEY = "last_report"
@@ -287,10 +300,15 @@ def consumer(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/consumer.html", context, status=400 if form.errors else 200)
 
 
+@transaction.atomic
 def _send_code(email: str) -> None:
     code = verification.issue_code(email)
-    language = get_language() or "fr"
-    transaction.on_commit(lambda: enqueue(send_verification_code, email, code, language))
+    email_queue(
+        "consumer_verification_code",
+        to=email,
+        data={"code": code},
+        language=get_language() or "fr",
+    )
 
 
 def _too_many(request: HttpRequest, scope: str, limit: int, period: int) -> HttpResponse | None:
@@ -412,7 +430,15 @@ def done(request: HttpRequest) -> HttpResponse:
 
 # What a consumer reads about each status, and which events of the history
 # they see (the administration's own actions are not theirs to read).
-CONSUMER_EVENTS = {"report_submitted": gettext_lazy("Vous avez déposé votre signalement.")}
+CONSUMER_EVENTS = {
+    "report_submitted": gettext_lazy("Vous avez déposé votre signalement."),
+    "report_read": gettext_lazy("L’entreprise a lu votre signalement."),
+    "report_answered": gettext_lazy("L’entreprise a répondu."),
+    "report_closed": gettext_lazy("Le délai de l’entreprise est passé : le signalement est clos."),
+    "report_reopened": gettext_lazy("L’administration a rouvert le signalement pour 3 jours."),
+    "review_given": gettext_lazy("Vous avez donné votre avis."),
+    "report_reattributed": gettext_lazy("Vous l’avez adressé à une autre entreprise."),
+}
 
 
 def _report_or_404(token: str):
@@ -427,15 +453,90 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
     report = _report_or_404(token)
     history = [
         (event.created_at, CONSUMER_EVENTS[event.action])
-        for event in report.events.order_by("created_at")
+        for event in report_timeline(report)
         if event.action in CONSUMER_EVENTS
     ]
     attachments = report.attachments.filter(origin__in=[ActorKind.CONSUMER, ActorKind.PRO])
-    return render(
-        request,
-        "reports/follow_up.html",
-        {"report": report, "history": history, "token": token, "attachments": attachments},
-    )
+    response = Response.objects.filter(report=report).first()
+    reviews = {review.about: review for review in report.reviews.all()}
+    context = {
+        "report": report,
+        "history": history,
+        "token": token,
+        "attachments": attachments,
+        "response": response,
+        "answer_review": reviews.get(ReviewAbout.ANSWER),
+        "engagement_review": reviews.get(ReviewAbout.ENGAGEMENT),
+    }
+    if response is not None:
+        context["answer_review_url"] = reverse(
+            "reports:review", args=[review_token(report, ReviewAbout.ANSWER)]
+        )
+        if response.engagement_review_requested_at:
+            context["engagement_review_url"] = reverse(
+                "reports:review", args=[review_token(report, ReviewAbout.ENGAGEMENT)]
+            )
+        if reattribution_refusal(report) is None:
+            context["reattribution_url"] = reverse(
+                "reports:reattribute", args=[reattribution_token(report)]
+            )
+    return render(request, "reports/follow_up.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, token: str) -> HttpResponse:
+    """The consumer rates the answer (or the engagement), once."""
+    report, about = review_from_token(token)
+    if report is None or about not in ReviewAbout.values:
+        raise Http404
+    existing = report.reviews.filter(about=about).first()
+    form = forms.ReviewForm(_posted(request) if existing is None else None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            review_create(report=report, about=about, **form.cleaned_data)
+        except ReviewRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Merci : votre avis est enregistré."))
+        return redirect("reports:review", token)
+    context = {
+        "report": report,
+        "about": about,
+        "form": form,
+        "existing": existing,
+        "response": Response.objects.filter(report=report).first(),
+        "follow_up_url": reverse("reports:follow_up", args=[follow_up_token(report)]),
+    }
+    return render(request, "reports/review.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def reattribute(request: HttpRequest, token: str) -> HttpResponse:
+    """After a "not concerned" answer, the consumer names the right company."""
+    report = reattribution_from_token(token)
+    if report is None:
+        raise Http404
+    refusal = reattribution_refusal(report)
+    form = forms.SiretForm(_posted(request) if refusal is None else None, prefix="siret")
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            new = report_reattribute(report=report, company=form.company)
+        except ReportRefused as refused:
+            form.add_error("siret", refused.message)
+        else:
+            messages.success(
+                request,
+                _("Votre signalement est adressé à %(company)s sous la référence %(reference)s.")
+                % {"company": new.company_name, "reference": new.reference},
+            )
+            return redirect("reports:follow_up", follow_up_token(new))
+    context = {
+        "report": report,
+        "form": form,
+        "refusal": refusal,
+        "follow_up_url": reverse("reports:follow_up", args=[follow_up_token(report)]),
+    }
+    return render(request, "reports/reattribute.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

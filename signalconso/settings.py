@@ -184,6 +184,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.purge_orphan_attachments",
         "schedule": crontab(hour=3, minute=41),
     },
+    # The outbox: emails whose task never ran, and retries of failures.
+    "sweep-emails": {
+        "task": "notifications.tasks.sweep_emails",
+        "schedule": crontab(minute="*"),
+    },
+    # Closing first, so that no reminder goes out for a report closed today.
+    "close-expired-reports": {
+        "task": "reports.tasks.close_expired_reports",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "send-reminders": {
+        "task": "reports.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "request-engagement-reviews": {
+        "task": "reports.tasks.request_engagement_reviews",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    "send-deferred-company-alerts": {
+        "task": "reports.tasks.send_deferred_company_alerts",
+        "schedule": crontab(minute=5),
+    },
+    "anonymise-old-reports": {
+        "task": "reports.tasks.anonymise_old_reports",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Email ------------------------------------------------------------------

@@ -8,8 +8,10 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 
+from reports.categories import load_categories
+from reports.models import EmailVerification
 from signalconso.celery import app as celery_app
 
 from .accounts.factories import UserFactory
@@ -133,3 +135,19 @@ def clamd_url(tmp_path_factory):
     yield url
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture
+def categories():
+    """The category tree the service ships."""
+    load_categories()
+
+
+@pytest.fixture
+def verified_addresses():
+    """Addresses that proved themselves earlier this year;
+    test_verification.py walks the code step itself."""
+    for email in ("paule@example.fr", "autre@example.fr", "spam@example.fr"):
+        EmailVerification.objects.create(
+            email=email, code_hash="-", sent_at=timezone.now(), verified_at=timezone.now()
+        )

@@ -24,6 +24,19 @@ def test_demo_data_creates_the_accounts_it_prints_and_can_run_twice(settings, ca
         assert User.objects.get(email=email).check_password(password)
 
 
+def test_the_demo_professional_administers_the_sample_head_office(settings):
+    from companies.models import CompanyAccess
+
+    from ..companies.factories import CompanyFactory
+
+    settings.DEMO_DATA_ALLOWED = True
+    CompanyFactory(siret="81230002800014", siren="812300028")
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+    (access,) = CompanyAccess.objects.all()
+    assert access.user.email == "pro@demo.signalconso.test" and access.level == "admin"
+
+
 def test_demo_data_is_refused_where_it_is_not_allowed(settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):

@@ -92,9 +92,12 @@ def _reset_link(message) -> str:
     return re.search(r"https?://\S+/mot-de-passe/nouveau/\S+/", message.body).group(0)
 
 
-def test_password_reset_end_to_end(client, pro_user, settings):
+def test_password_reset_end_to_end(client, pro_user, settings, django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://signal.conso.example"
-    response = client.post(reverse("accounts:password_reset"), {"email": pro_user.email.upper()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password_reset"), {"email": pro_user.email.upper()}
+        )
     assertRedirects(response, reverse("accounts:password_reset_done"))
 
     assert len(mail.outbox) == 1
@@ -130,8 +133,11 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     assert mail.outbox == []
 
 
-def test_password_reset_refuses_a_short_password(client, pro_user):
-    client.post(reverse("accounts:password_reset"), {"email": pro_user.email})
+def test_password_reset_refuses_a_short_password(
+    client, pro_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": pro_user.email})
     path = re.sub(r"^https?://[^/]+", "", _reset_link(mail.outbox[0]))
     response = client.get(path, follow=True)
     response = client.post(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from companies.models import Website
-from reports.models import BlockedEmail, Event, Report, ReportStatus
+from reports.models import BlockedEmail, Report, ReportStatus
 
 from ..companies.factories import CompanyFactory, WebsiteFactory
 
@@ -96,7 +96,11 @@ def test_a_full_report_about_a_french_company(client, django_capture_on_commit_c
     assert report.email == "paule@example.fr" and not report.share_identity
     # A company without users has 60 days.
     assert report.expires_at.date() == (report.created_at + timedelta(days=60)).date()
-    assert Event.objects.get(report=report).action == "report_submitted"
+    # Filed, then its acknowledgement sent: both in the report's history.
+    assert list(report.events.order_by("pk").values_list("action", flat=True)) == [
+        "report_submitted",
+        "email_sent",
+    ]
 
     response = client.get(reverse("reports:done"))
     assertContains(response, report.reference)

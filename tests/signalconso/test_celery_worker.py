@@ -1,9 +1,14 @@
-"""A real Celery worker, started as its own process on Redis, runs a task sent
-through the broker against the test database."""
+"""A real Celery worker, started as its own process on Redis, runs tasks sent
+through the broker against the test database: one of them sends an email
+from the outbox to an SMTP server."""
 
+import email
+import email.policy
 import os
+import socketserver
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -41,8 +46,50 @@ def _database_url() -> str:
     return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
 
 
+class SmtpSink(socketserver.ThreadingTCPServer):
+    """Just enough of an SMTP server to receive the worker's emails."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _SmtpSession)
+        self.messages: list[bytes] = []
+
+
+class _SmtpSession(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(b"220 sink ESMTP\r\n")
+        while line := self.rfile.readline():
+            command = line.strip().upper()
+            if command.startswith((b"EHLO", b"HELO")):
+                self.wfile.write(b"250 sink\r\n")
+            elif command == b"DATA":
+                self.wfile.write(b"354 go ahead\r\n")
+                data = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data += chunk
+                self.server.messages.append(data)
+                self.wfile.write(b"250 queued\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:  # MAIL FROM, RCPT TO, RSET, NOOP
+                self.wfile.write(b"250 ok\r\n")
+
+
 @pytest.fixture
-def worker(broker_url, tmp_path):
+def smtp_sink():
+    sink = SmtpSink()
+    thread = threading.Thread(target=sink.serve_forever, daemon=True)
+    thread.start()
+    yield sink
+    sink.shutdown()
+    sink.server_close()
+
+
+@pytest.fixture
+def worker(broker_url, tmp_path, smtp_sink):
     """A worker process on its own queue, reading the test database."""
     if connection.vendor != "postgresql":
         skip_or_fail("the worker needs a database it can share: set DATABASE_URL to PostgreSQL")
@@ -53,6 +100,7 @@ def worker(broker_url, tmp_path):
         "CELERY_BROKER_URL": broker_url,
         "VAR_DIR": str(tmp_path),
         "CONN_MAX_AGE": "0",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.server_address[1]}",
     }
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
@@ -97,3 +145,39 @@ def test_a_real_worker_runs_a_task_sent_through_redis(worker, broker_url, monkey
         time.sleep(0.2)
     assert Session.objects.filter(session_key=live).exists()
     assert "accounts.tasks.clear_expired_sessions" in (tmp_path / "worker.log").read_text()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_an_email_of_the_outbox_over_smtp(
+    worker, broker_url, smtp_sink, monkeypatch, tmp_path
+):
+    from notifications.models import EmailStatus
+    from notifications.services import email_queue
+    from notifications.tasks import send_email
+
+    from ..reports.factories import ReportFactory
+
+    report = ReportFactory()
+    # The task is sent below, through Redis, to the worker's own queue.
+    monkeypatch.setattr("notifications.services._enqueue_send", lambda email_id: None)
+    row = email_queue("consumer_acknowledgement", to=report.email, data={"report": report.pk},
+                      report=report)  # fmt: skip
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    with celery_app.connection_for_write(broker_url) as conn:
+        send_email.apply_async(args=[row.pk], connection=conn, queue=worker)
+
+    deadline = time.monotonic() + 60
+    while not smtp_sink.messages:
+        if time.monotonic() > deadline:
+            pytest.fail("no email reached SMTP:\n" + (tmp_path / "worker.log").read_text())
+        time.sleep(0.2)
+    (raw,) = smtp_sink.messages
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == f"Votre signalement {report.reference} est enregistré"
+    assert message["To"] == report.email
+    attached = [part.get_content_type() for part in message.iter_attachments()]
+    assert attached == ["application/pdf"]  # the receipt
+    row.refresh_from_db()
+    assert row.status == EmailStatus.SENT
+    assert report.events.filter(action="email_sent").exists()

@@ -10,6 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from companies.models import AccessLevel, Company, CompanyAccess
+
+# The demo professional administers this head office of the sample register
+# (companies/data/), so its users hear of every SUPER PRIX establishment.
+DEMO_COMPANY_SIRET = "81230002800014"
 
 DEMO_ACCOUNTS = [
     # (email, password, first name, last name, role, what it is for)
@@ -57,7 +62,16 @@ class Command(BaseCommand):
                 user.is_superuser = role == Role.ADMIN
                 user.set_password(password)
                 user.save()
+                company = Company.objects.filter(siret=DEMO_COMPANY_SIRET).first()
+                if role == Role.PRO and company is not None:
+                    CompanyAccess.objects.get_or_create(
+                        company=company, user=user, defaults={"level": AccessLevel.ADMIN}
+                    )
 
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for email, password, _first, _last, _role, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {purpose:<16} {email:<34} mot de passe : {password}")
+        self.stdout.write(
+            "  Le professionnel administre SUPER PRIX (SIRET 812 300 028 00014, siège) : "
+            "les signalements sur ses établissements lui sont envoyés par courriel."
+        )
