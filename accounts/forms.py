@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import email_queue
 
+from .models import User
+
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
@@ -47,3 +49,33 @@ class ResetRequestForm(PasswordResetForm):
             language=get_language() or "fr",
             user=context["user"],
         )
+
+
+class NamesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Nouvelle adresse électronique"),
+        help_text=_("Nous y enverrons un lien : votre adresse change quand vous l’ouvrez."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if email == self.user.email:
+            raise forms.ValidationError(_("C’est déjà votre adresse."))
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("Cette adresse est déjà celle d’un autre compte."))
+        return email

@@ -119,3 +119,31 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administration_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class Invitation(models.Model):
+    """An invitation by email to join a company's space (or, for agents, the
+    administration's). Only a hash of its token is kept; it is valid
+    INVITATION_DAYS and used once."""
+
+    email = models.EmailField(_("adresse électronique"))
+    role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.PRO)
+    company = models.ForeignKey(
+        "companies.Company", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="invitations",
+    )  # fmt: skip
+    level = models.CharField(_("niveau"), max_length=10, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valable jusqu’au"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return self.email

@@ -7,6 +7,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("adresse/<str:token>/", views.email_confirm, name="email_confirm"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -1,18 +1,40 @@
-"""Login, logout, password reset and change, and the account page."""
+"""Login, logout, password reset and change, the account page (names, email
+change) and invitations."""
 
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import LoginForm, ResetRequestForm
+from companies.forms import PasswordChoiceForm
+from notifications.services import email_queue
+
+from .forms import EmailChangeForm, LoginForm, NamesForm, ResetRequestForm
+from .models import User
+from .services import AccessRefused, invitation_accept, invitation_from_token
+
+EMAIL_CHANGE_SALT = "accounts.email-change"
+EMAIL_CHANGE_MAX_AGE = 24 * 3600
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        # Professionals land on their reports.
+        if self.request.user.is_pro:
+            return reverse("pro:reports")
+        return super().get_default_redirect_url()
+
     redirect_authenticated_user = True
 
 
@@ -44,7 +66,88 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html")
+    """The user's names, and a change of email address proved by a link."""
+    names = NamesForm(instance=request.user)
+    email_form = EmailChangeForm(user=request.user)
+    if request.method == "POST" and request.POST.get("form") == "names":
+        names = NamesForm(request.POST, instance=request.user)
+        if names.is_valid():
+            names.save()
+            messages.success(request, _("Votre nom est enregistré."))
+            return redirect("accounts:account")
+    elif request.method == "POST" and request.POST.get("form") == "email":
+        email_form = EmailChangeForm(request.POST, user=request.user)
+        if email_form.is_valid():
+            new = email_form.cleaned_data["email"]
+            token = signing.dumps({"user": request.user.pk, "email": new}, salt=EMAIL_CHANGE_SALT)
+            email_queue("email_change", to=new, data={"token": token},
+                        language=get_language() or "fr", user=request.user)  # fmt: skip
+            messages.success(
+                request,
+                _("Un lien de confirmation est envoyé à %(email)s : votre adresse changera quand "
+                  "vous l’ouvrirez.") % {"email": new},
+            )  # fmt: skip
+            return redirect("accounts:account")
+    failed = names.errors or email_form.errors
+    return render(request, "accounts/account.html", {"names": names, "email_form": email_form},
+                  status=400 if failed else 200)  # fmt: skip
+
+
+@require_safe
+@login_required
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature:
+        data = {}
+    if data.get("user") != request.user.pk:
+        messages.error(
+            request, _("Ce lien n’est plus valable : demandez de nouveau le changement.")
+        )
+        return redirect("accounts:account")
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=request.user.pk).update(email=data["email"])
+    except IntegrityError:
+        messages.error(request, _("Cette adresse est déjà celle d’un autre compte."))
+    else:
+        messages.success(request, _("Votre adresse est maintenant %(email)s.") % data)
+    return redirect("accounts:account")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation's link: the addressee signs in to accept it, or creates
+    an account with a password."""
+    found = invitation_from_token(token)
+    if found is None:
+        return render(request, "accounts/invitation_expired.html", status=404)
+    existing = User.objects.filter(email=found.email).exists()
+    form = PasswordChoiceForm(request.POST or None, email=found.email)
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                user = invitation_accept(invitation=found, user=request.user)
+            elif existing:
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            elif form.is_valid():
+                user = invitation_accept(
+                    invitation=found, first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    password=form.cleaned_data["password1"],
+                )  # fmt: skip
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                user = None
+        except AccessRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("accounts:account" if request.user.is_authenticated else "home")
+        if user is not None:
+            messages.success(request, _("Bienvenue : vous avez accès à %(company)s.")
+                             % {"company": found.company.name if found.company else "SignalConso"})  # fmt: skip
+            return redirect("pro:reports" if user.is_pro else "accounts:account")
+    context = {"invitation": found, "form": form, "existing": existing}
+    return render(request, "accounts/invitation.html", context, status=400 if form.errors else 200)

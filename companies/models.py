@@ -2,7 +2,10 @@
 websites consumers report. An establishment is identified by its SIRET; the
 establishments of one legal unit share a SIREN, one of them being the head office."""
 
+import uuid
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import identifiers
@@ -54,6 +57,9 @@ class Company(models.Model):
     activity_code = models.CharField(_("code d’activité (NAF)"), max_length=6, blank=True)
     is_head_office = models.BooleanField(_("siège social"), default=False)
     is_open = models.BooleanField(_("ouvert"), default=True)
+    # Not in the register: given by an agent or a letter's answer. When it is
+    # known, activation codes are emailed too.
+    email = models.EmailField(_("adresse électronique connue"), blank=True, db_default="")
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -186,3 +192,58 @@ class CompanyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.company}"
+
+
+class ActivationCode(models.Model):
+    """The code that lets a company without users create its first account.
+    Only a keyed hash is kept (companies/activation.py)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("émis le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valable jusqu’au"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    failed_attempts = models.PositiveIntegerField(_("essais erronés"), default=0)
+
+    class Meta:
+        verbose_name = _("code d’activation")
+        verbose_name_plural = _("codes d’activation")
+        indexes = [
+            models.Index(
+                fields=["company", "expires_at"],
+                condition=models.Q(used_at__isnull=True),
+                name="activation_code_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.created_at:%Y-%m-%d})"
+
+
+class LetterKind(models.TextChoices):
+    FIRST = "first", _("premier courrier")
+    REMINDER = "reminder", _("relance")
+    LAST = "last", _("dernière relance")
+
+
+def letter_path(letter: "ActivationLetter", filename: str) -> str:
+    return f"letters/{timezone.now():%Y/%m}/{letter.company_id}-{letter.kind}-{uuid.uuid4()}.pdf"
+
+
+class ActivationLetter(models.Model):
+    """A letter with a fresh activation code, for a company reached by post."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(_("courrier"), max_length=10, choices=LetterKind.choices)
+    code = models.ForeignKey(ActivationCode, on_delete=models.SET_NULL, null=True, related_name="+")
+    reports_waiting = models.PositiveIntegerField(_("signalements en attente"), default=0)
+    pdf = models.FileField(_("PDF"), upload_to=letter_path, max_length=200)
+    created_at = models.DateTimeField(_("préparé le"), auto_now_add=True)
+    posted_at = models.DateTimeField(_("posté le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courrier d’activation")
+        verbose_name_plural = _("courriers d’activation")
+
+    def __str__(self) -> str:
+        return f"{self.company} — {self.get_kind_display()}"

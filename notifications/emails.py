@@ -7,7 +7,7 @@ templates/emails/<template>.html and .txt, when the row is sent. `sample()`
 gives the same context from made-up objects, for the previews.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -186,8 +186,11 @@ def _consumer_links(report: Report) -> dict:
 
 
 def _pro_links(report: Report | None = None) -> dict:
-    # The company space gives each report its own page; until then, the login.
-    return {"pro_url": site_link("accounts:login")}
+    """The report's page in the companies' space (its login page first when
+    signed out), or the list of reports."""
+    if report is not None:
+        return {"pro_url": site_link("pro:report", report.reference)}
+    return {"pro_url": site_link("pro:reports")}
 
 
 # --- Consumers -------------------------------------------------------------------------
@@ -464,6 +467,58 @@ class ProInvitation(Email):
     def sample(self):
         return {"company": sample_company(), "invited_by": "Claire Dupont",
                 "url": settings.SITE_URL + "/compte/invitation/exemple/"}  # fmt: skip
+
+
+@register
+class ActivationCodeEmail(Email):
+    kind = "pro_activation_code"
+    template = "pro_activation_code"
+    subject = _("Votre code d’activation SignalConso pour %(company)s")
+    audience = "pro"
+    description = _("Le code d’activation, quand l’adresse de l’entreprise est connue.")
+    secrets = ("code",)
+
+    def context(self, data):
+        return {"company": _company(data), "code": data["code"],
+                "expires_at": datetime.fromisoformat(data["expires_at"]),
+                "activation_url": site_link("pro:activate")}  # fmt: skip
+
+    def sample(self):
+        return {"company": sample_company(), "code": "K7PM-3QXT",
+                "expires_at": timezone.now() + timedelta(days=90),
+                "activation_url": site_link("pro:activate")}  # fmt: skip
+
+
+@register
+class ActivationLink(Email):
+    kind = "pro_activation_link"
+    template = "pro_activation_link"
+    subject = _("Créez votre accès SignalConso pour %(company)s")
+    audience = "pro"
+    description = _("Après le SIRET et le code : le lien pour choisir son mot de passe (24 h).")
+    secrets = ("token",)
+
+    def context(self, data):
+        return {"company": _company(data), "url": site_link("pro:activate_finish", data["token"])}
+
+    def sample(self):
+        return {"company": sample_company(), "url": site_link("pro:activate_finish", "exemple")}
+
+
+@register
+class EmailChange(Email):
+    kind = "email_change"
+    template = "email_change"
+    subject = _("Confirmez votre nouvelle adresse SignalConso")
+    audience = "all"
+    description = _("Le lien qui confirme la nouvelle adresse d’un compte (24 h).")
+    secrets = ("token",)
+
+    def context(self, data):
+        return {"url": site_link("accounts:email_confirm", data["token"])}
+
+    def sample(self):
+        return {"url": site_link("accounts:email_confirm", "exemple")}
 
 
 @register

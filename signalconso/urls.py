@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("compte/", include("accounts.urls")),
     path("signaler/", include("reports.urls")),
+    path("pro/", include("reports.pro_urls")),
     path("fichiers/<uuid:uid>/", attachment_download, name="attachment_download"),
     prefix_default_language=False,
 )

@@ -17,14 +17,14 @@ def test_login_page_has_labelled_fields(client):
     assertContains(response, "<title>Connexion — SignalConso</title>", html=False)
 
 
-def test_login_with_the_address_in_any_case_leads_to_the_account(client, pro_user, password):
+def test_login_with_the_address_in_any_case_leads_to_the_account(client, agent_user, password):
     response = client.post(
-        reverse("accounts:login"), {"username": pro_user.email.upper(), "password": password}
+        reverse("accounts:login"), {"username": agent_user.email.upper(), "password": password}
     )
     assertRedirects(response, reverse("accounts:account"))
     response = client.get(reverse("accounts:account"))
-    assertContains(response, pro_user.email)
-    assertContains(response, "Professionnel")
+    assertContains(response, agent_user.email)
+    assertContains(response, "Agent DGCCRF")
 
 
 def test_wrong_password_says_so_in_french_and_keeps_the_address(client, pro_user):
@@ -65,9 +65,14 @@ def test_anonymous_is_sent_to_login_from_the_account_page(client):
     assertRedirects(response, f"{reverse('accounts:login')}?next={url}")
 
 
-def test_account_page_refuses_post(client, pro_user):
+def test_account_page_refuses_other_methods_and_saves_names(client, pro_user):
     client.force_login(pro_user)
-    assert client.post(reverse("accounts:account")).status_code == 405
+    assert client.put(reverse("accounts:account")).status_code == 405
+    response = client.post(reverse("accounts:account"),
+                           {"form": "names", "first_name": "Léa", "last_name": "Roux"})  # fmt: skip
+    assertRedirects(response, reverse("accounts:account"))
+    pro_user.refresh_from_db()
+    assert pro_user.get_full_name() == "Léa Roux"
 
 
 def test_logout_needs_a_post(client, pro_user):

@@ -58,8 +58,9 @@ def test_login_by_keyboard_with_an_error_first(
 
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_label("Mot de passe").press("Enter")
-    page.wait_for_url(live_server.url + "/compte/")
-    assert page.locator("h1").inner_text() == "Mon compte"
+    # A professional lands on their companies' reports.
+    page.wait_for_url(live_server.url + "/pro/")
+    assert page.locator("h1").inner_text() == "Les signalements de vos entreprises"
     assert_accessible(page)
 
     page.get_by_role("button", name="Se déconnecter").click()

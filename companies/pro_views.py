@@ -1,0 +1,149 @@
+"""Activation of a company's first account, and its users' access."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Invitation
+from accounts.services import AccessRefused, company_access_change, company_access_give
+from notifications.services import email_queue
+from reports.pro_forms import AccessInviteForm
+from reports.pro_views import pro_required
+from signalconso.ratelimit import client_ip, is_rate_limited
+
+from .activation import ActivationRefused, activation_check, activation_complete
+from .forms import ActivationForm, PasswordChoiceForm
+from .models import AccessLevel, ActivationCode, CompanyAccess
+
+ACTIVATION_SALT = "companies.activation"
+ACTIVATION_LINK_MAX_AGE = 24 * 3600
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest) -> HttpResponse:
+    """SIRET, code and email: the link to choose a password goes to the email."""
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if is_rate_limited(scope="activation-ip", key=client_ip(request), limit=60, period=3600):
+            form.add_error(
+                "code", _("Trop d’essais depuis votre connexion : réessayez dans une heure.")
+            )
+        else:
+            try:
+                code = activation_check(
+                    siret=form.cleaned_data["siret"], code=form.cleaned_data["code"]
+                )
+            except ActivationRefused as refusal:
+                form.add_error(refusal.field, refusal.message)
+            else:
+                email = form.cleaned_data["email"]
+                token = signing.dumps({"code": code.pk, "email": email}, salt=ACTIVATION_SALT)
+                email_queue("pro_activation_link", to=email, data={"company": code.company_id,
+                            "token": token}, company=code.company)  # fmt: skip
+                request.session["activation_email"] = email
+                return redirect("pro:activate_sent")
+    status = 400 if form.errors else 200
+    return render(request, "pro/activate.html", {"form": form}, status=status)
+
+
+def activate_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "pro/activate_sent.html",
+                  {"email": request.session.get("activation_email", "")})  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def activate_finish(request: HttpRequest, token: str) -> HttpResponse:
+    """From the emailed link: names and password, then the space."""
+    try:
+        data = signing.loads(token, salt=ACTIVATION_SALT, max_age=ACTIVATION_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return render(request, "pro/activate_expired.html", status=404)
+    code = ActivationCode.objects.select_related("company").filter(pk=data.get("code")).first()
+    if code is None or code.used_at is not None:
+        return render(request, "pro/activate_expired.html", status=404)
+    form = PasswordChoiceForm(request.POST or None, email=data["email"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = activation_complete(
+                code_id=code.pk, email=data["email"], first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"],
+            )  # fmt: skip
+        except ActivationRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("pro:activate")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Votre compte est créé : voici les signalements de votre entreprise.")
+        )
+        return redirect("pro:reports")
+    context = {"form": form, "company": code.company, "email": data["email"]}
+    return render(request, "pro/activate_finish.html", context, status=400 if form.errors else 200)
+
+
+def _my_access_or_404(request, siret: str) -> CompanyAccess:
+    return get_object_or_404(
+        CompanyAccess.objects.select_related("company"), user=request.user, company__siret=siret
+    )
+
+
+@pro_required
+@require_http_methods(["GET", "POST"])
+def accesses(request: HttpRequest, siret: str) -> HttpResponse:
+    """The company's users; its administrators invite, change and revoke."""
+    mine = _my_access_or_404(request, siret)
+    company = mine.company
+    is_admin = mine.level == AccessLevel.ADMIN
+    form = AccessInviteForm(request.POST or None)
+    if request.method == "POST":
+        if not is_admin:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            try:
+                invitation = company_access_give(company=company, email=form.cleaned_data["email"],
+                                                 level=form.cleaned_data["level"], by=request.user)  # fmt: skip
+            except AccessRefused as refusal:
+                form.add_error("email", refusal.message)
+            else:
+                done = (
+                    _("Une invitation est envoyée à %(email)s.")
+                    if invitation
+                    else _("%(email)s a maintenant accès à l’entreprise.")
+                )
+                messages.success(request, done % {"email": form.cleaned_data["email"]})
+                return redirect("pro:accesses", siret)
+    context = {
+        "company": company,
+        "is_admin": is_admin,
+        "accesses": CompanyAccess.objects.filter(company=company).select_related("user").order_by("user__email"),
+        "invitations": Invitation.objects.filter(company=company, accepted_at__isnull=True).order_by("-created_at"),
+        "form": form,
+        "levels": AccessLevel.choices,
+    }  # fmt: skip
+    return render(request, "pro/accesses.html", context, status=400 if form.errors else 200)
+
+
+@pro_required
+@require_POST
+def access_change(request: HttpRequest, siret: str, pk: int) -> HttpResponse:
+    mine = _my_access_or_404(request, siret)
+    if mine.level != AccessLevel.ADMIN:
+        return HttpResponse(status=403)
+    access = get_object_or_404(CompanyAccess, pk=pk, company=mine.company)
+    level = request.POST.get("level")
+    if level not in (AccessLevel.ADMIN, AccessLevel.MEMBER, "revoke"):
+        return HttpResponse(status=400)
+    try:
+        company_access_change(
+            access=access, level=None if level == "revoke" else level, by=request.user
+        )
+    except AccessRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("L’accès de %(email)s est modifié.") % {"email": access.user.email}
+        )
+    return redirect("pro:accesses", siret)
