@@ -1,9 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from notifications.services import email_queue
+from signalconso.ratelimit import client_ip
 
 from .models import User
 
@@ -26,7 +30,66 @@ class LoginForm(AuthenticationForm):
             "si vous avez oublié votre mot de passe, vous pouvez en choisir un nouveau."
         ),
         "inactive": _("Ce compte est désactivé. Contactez l’administrateur de votre entreprise."),
+        "throttled": _(
+            "Trop d’essais pour cette adresse ou depuis votre connexion : réessayez dans "
+            "15 minutes, ou choisissez un nouveau mot de passe."
+        ),
     }
+
+    def clean(self):
+        """Refuses at once past LOGIN_FAILURES failures in 15 minutes for the
+        address or the client; counts each failure."""
+        keys = _failure_keys(self.cleaned_data.get("username"), self.request)
+        if any((cache.get(key) or 0) >= settings.LOGIN_FAILURES for key in keys):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            for key in keys:
+                if not cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW):
+                    try:
+                        cache.incr(key)
+                    except ValueError:
+                        cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW)
+            raise
+
+
+LOGIN_FAILURE_WINDOW = 15 * 60
+
+
+def _failure_keys(email, request) -> list[str]:
+    """Counters of the current 15-minute window (a fixed window: simple, and
+    the same whatever the cache)."""
+    window = int(timezone.now().timestamp() // LOGIN_FAILURE_WINDOW)
+    keys = [f"login-failures:ip:{client_ip(request)}:{window}"] if request is not None else []
+    if email:
+        keys.append(f"login-failures:email:{str(email).lower()}:{window}")
+    return keys
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code à 6 chiffres de votre application"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),  # fmt: skip
+        help_text=_("Il change toutes les 30 secondes."),
+    )
+    recovery = forms.CharField(
+        label=_("Ou un code de secours"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Si vous n’avez plus votre application : un des codes reçus à l’activation."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("code") and not cleaned.get("recovery"):
+            self.add_error("code", _("Saisissez le code affiché par votre application."))
+        return cleaned
 
 
 class ResetRequestForm(PasswordResetForm):

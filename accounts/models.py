@@ -66,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Décochez plutôt que de supprimer le compte : son historique est conservé."),
     )
     date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
+    # An agent's departments: their home page and digests start from these.
+    departments = models.JSONField(_("départements suivis"), default=list, blank=True)
 
     objects = UserManager()
 
@@ -147,3 +149,35 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class TOTPDevice(models.Model):
+    """The authenticator app of an agent or administrator (RFC 6238 codes)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(_("activé le"), null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice.
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("application d’authentification")
+        verbose_name_plural = _("applications d’authentification")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the authenticator app is lost; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code de secours")
+        verbose_name_plural = _("codes de secours")
+
+    def __str__(self) -> str:
+        return str(self.user)

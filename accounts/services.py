@@ -98,7 +98,8 @@ def invitation_accept(
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    Event.objects.create(company_id=invitation.company_id, user=user, actor=ActorKind.PRO,
+    Event.objects.create(company_id=invitation.company_id, user=user,
+                         actor=ActorKind.PRO if user.is_pro else ActorKind.AGENT,
                          action="invitation_accepted", details={"email": user.email})  # fmt: skip
     return user
 
@@ -122,3 +123,36 @@ def company_access_change(*, access: CompanyAccess, level: str | None, by: User)
         action = "access_changed"
     Event.objects.create(company_id=access.company_id, user=by, actor=ActorKind.PRO, action=action,
                          details={"email": access.user.email, "level": level})  # fmt: skip
+
+
+@transaction.atomic
+def agent_invite(*, email: str, role: str, by: User) -> Invitation:
+    """An administrator invites a member of the administration: their address
+    must be at one of ADMINISTRATION_EMAIL_DOMAINS."""
+    if by.role != Role.ADMIN:
+        raise AccessRefused(_("Seul un administrateur invite des agents."))
+    if role not in (Role.AGENT, Role.FOOD_SAFETY_AGENT, Role.ADMIN, Role.READONLY_ADMIN):
+        raise AccessRefused(_("Choisissez un rôle de l’administration."))
+    email = User.objects.normalize_email(email)
+    domain = email.rpartition("@")[2]
+    if domain not in settings.ADMINISTRATION_EMAIL_DOMAINS:
+        raise AccessRefused(
+            _("Seules les adresses de l’administration sont acceptées (%(domains)s).")
+            % {"domains": ", ".join(settings.ADMINISTRATION_EMAIL_DOMAINS)}
+        )
+    if User.objects.filter(email=email).exists():
+        raise AccessRefused(_("Un compte existe déjà pour cette adresse."))
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email, role=role, token_hash=_token_hash(token), invited_by=by,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )  # fmt: skip
+    email_queue(
+        "agent_invitation",
+        to=email,
+        data={"invited_by": by.get_full_name() or by.email,
+              "url": settings.SITE_URL + reverse("accounts:invitation", args=[token])},
+    )  # fmt: skip
+    Event.objects.create(user=by, actor=ActorKind.AGENT, action="agent_invited",
+                         details={"email": email, "role": role})  # fmt: skip
+    return invitation

@@ -10,6 +10,8 @@ urlpatterns = [
     path("adresse/<str:token>/", views.email_confirm, name="email_confirm"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("connexion/", views.LoginView.as_view(), name="login"),
+    path("connexion/code/", views.otp_verify, name="otp"),
+    path("connexion/application/", views.otp_setup, name="otp_setup"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -1,5 +1,8 @@
-"""Login, logout, password reset and change, the account page (names, email
-change) and invitations."""
+"""Login (with a second factor for the administration's staff), logout,
+password reset and change, the account page (names, email change) and
+invitations."""
+
+import time
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -17,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from companies.forms import PasswordChoiceForm
 from notifications.services import email_queue
 
-from .forms import EmailChangeForm, LoginForm, NamesForm, ResetRequestForm
+from . import second_factor
+from .forms import EmailChangeForm, LoginForm, NamesForm, ResetRequestForm, SecondFactorForm
 from .models import User
 from .services import AccessRefused, invitation_accept, invitation_from_token
 
@@ -28,14 +32,100 @@ EMAIL_CHANGE_MAX_AGE = 24 * 3600
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not second_factor.needs_second_factor(user):
+            return super().form_valid(form)
+        # The administration's staff are logged in only after their code.
+        self.request.session[PENDING_KEY] = {
+            "user": user.pk, "at": time.time(), "next": self.get_redirect_url(), "tries": 0,
+        }  # fmt: skip
+        if second_factor.has_device(user):
+            return redirect("accounts:otp")
+        return redirect("accounts:otp_setup")
 
     def get_default_redirect_url(self):
-        # Professionals land on their reports.
+        # Professionals land on their reports, agents on their home page.
         if self.request.user.is_pro:
             return reverse("pro:reports")
+        if self.request.user.is_administration_staff:
+            return reverse("agents:home")
         return super().get_default_redirect_url()
 
-    redirect_authenticated_user = True
+
+PENDING_KEY = "second_factor_pending"
+PENDING_MAX_AGE = 10 * 60
+MAX_CODE_TRIES = 5
+
+
+def _pending_user(request) -> User | None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_MAX_AGE:
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
+def _finish_login(request, user) -> HttpResponse:
+    pending = request.session.pop(PENDING_KEY, {})
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    target = pending.get("next") or (
+        reverse("agents:home") if user.is_administration_staff else reverse("accounts:account")
+    )
+    return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of an agent's or administrator's login."""
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Reconnectez-vous : la vérification a pris trop de temps."))
+        return redirect("accounts:login")
+    if not second_factor.has_device(user):
+        return redirect("accounts:otp_setup")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code, recovery = form.cleaned_data["code"], form.cleaned_data["recovery"]
+        ok = (second_factor.totp_check(user.totp, code) if code
+              else second_factor.recovery_code_use(user, recovery))  # fmt: skip
+        if ok:
+            return _finish_login(request, user)
+        pending = request.session[PENDING_KEY]
+        pending["tries"] += 1
+        request.session[PENDING_KEY] = pending
+        if pending["tries"] >= MAX_CODE_TRIES:
+            request.session.pop(PENDING_KEY, None)
+            messages.error(request, _("Trop de codes erronés : reconnectez-vous."))
+            return redirect("accounts:login")
+        form.add_error("recovery" if recovery and not code else "code",
+                       _("Ce code n’est pas le bon. Vérifiez l’heure de votre téléphone."))  # fmt: skip
+    return render(request, "accounts/otp.html", {"form": form},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """The first login of an agent: set up the authenticator app."""
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    if second_factor.has_device(user):
+        return redirect("accounts:otp")
+    device = second_factor.device_for_setup(user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = second_factor.device_confirm(device, form.cleaned_data["code"])
+        if codes is not None:
+            pending = request.session.get(PENDING_KEY, {})
+            response = _finish_login(request, user)
+            return render(request, "accounts/recovery_codes.html",
+                          {"codes": codes, "next": response["Location"] or pending.get("next")})  # fmt: skip
+        form.add_error("code", _("Ce code n’est pas le bon. Vérifiez l’heure de votre téléphone."))
+    uri = second_factor.provisioning_uri(device)
+    context = {"form": form, "secret": device.secret, "qr": second_factor.qr_svg(uri)}
+    return render(request, "accounts/otp_setup.html", context, status=400 if form.errors else 200)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -139,6 +229,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     last_name=form.cleaned_data["last_name"],
                     password=form.cleaned_data["password1"],
                 )  # fmt: skip
+                if user.is_administration_staff:
+                    # Their first login sets up the second factor.
+                    messages.success(request, _("Votre compte est créé : connectez-vous pour "
+                                                "activer votre application d’authentification."))  # fmt: skip
+                    return redirect("accounts:login")
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             else:
                 user = None

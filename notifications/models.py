@@ -84,3 +84,38 @@ class DepartmentOffice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} — {self.name}"
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", _("chaque jour")
+    WEEKLY = "weekly", _("chaque lundi")
+
+
+class Subscription(models.Model):
+    """An agent's (or a departmental mailbox's) standing search: the new
+    reports matching it are emailed daily or weekly."""
+
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )  # fmt: skip
+    email = models.EmailField(_("boîte de service"), blank=True,
+                              help_text=_("Pour une boîte départementale plutôt qu’un agent."))  # fmt: skip
+    name = models.CharField(_("nom"), max_length=100)
+    # The agents' search filters, as in the search page's address.
+    filters = models.JSONField(_("filtres"), default=dict)
+    frequency = models.CharField(_("fréquence"), max_length=10, choices=Frequency.choices,
+                                 default=Frequency.DAILY)  # fmt: skip
+    last_sent_until = models.DateTimeField(_("envoyé jusqu’au"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnements")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def recipient(self) -> str:
+        return self.email or (self.user.email if self.user else "")

@@ -10,15 +10,19 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from companies.models import CompanyAccess
 from companies.selectors import company_users_to_alert
+from notifications.models import Frequency, Subscription
 from notifications.services import email_queue
 from signalconso.locks import job_lock
 
 from . import lifecycle
+from .agent_forms import ReportSearchForm
 from .models import Report, ReportStatus, Response, ResponseKind
+from .search import reports_search
 
 logger = logging.getLogger(__name__)
 
@@ -196,3 +200,52 @@ def anonymise_old_reports() -> int:
             lifecycle.report_anonymise(report=report)
             done += 1
         return done
+
+
+def subscription_filters(subscription) -> dict:
+    """The cleaned search filters of a subscription (as the search page's form)."""
+    query = QueryDict(mutable=True)
+    for key, values in (subscription.filters or {}).items():
+        query.setlist(key, values if isinstance(values, list) else [values])
+    form = ReportSearchForm(query)
+    return form.cleaned_data if form.is_valid() else None
+
+
+def send_subscription_digests() -> int:
+    """Each subscription due today (daily, or weekly on Monday) gets the new
+    reports matching its filters since its last digest, if any."""
+    with job_lock("send-subscription-digests") as taken:
+        if not taken:
+            return 0
+        now = timezone.now()
+        due = Subscription.objects.select_related("user")
+        if timezone.localdate(now).weekday() != 0:
+            due = due.filter(frequency=Frequency.DAILY)
+        sent = 0
+        for subscription in due.iterator():
+            filters = subscription_filters(subscription)
+            owner = subscription.user
+            if filters is None or owner is None or not owner.is_active:
+                continue
+            since = subscription.last_sent_until or subscription.created_at
+            reports = list(
+                reports_search(owner, filters)
+                .filter(created_at__gt=since, created_at__lte=now)
+                .values_list("pk", flat=True)[:500]
+            )
+            with transaction.atomic():
+                updated = Subscription.objects.filter(
+                    pk=subscription.pk, last_sent_until=subscription.last_sent_until
+                ).update(last_sent_until=now)
+                if not updated or not reports:
+                    continue
+                email_queue(
+                    "agent_digest",
+                    to=subscription.recipient,
+                    data={"name": subscription.name, "reports": reports,
+                          "period": subscription.frequency},
+                    user=owner,
+                    dedupe_key=f"digest:{subscription.pk}:{now:%Y%m%d}",
+                )  # fmt: skip
+                sent += 1
+        return sent

@@ -39,6 +39,7 @@ from .models import (
     ResponseKind,
     ScanState,
 )
+from .search import report_index
 
 logger = logging.getLogger(__name__)
 S = ReportStatus
@@ -237,6 +238,7 @@ def report_answer(
         pk__in=[a.pk for a in attachments], report__isnull=True, origin=ActorKind.PRO
     ).exclude(scan_state=ScanState.INFECTED)
     file_count = files.update(report=report)
+    report_index([report.pk])
     _event(report, "report_answered", actor=ActorKind.PRO, user=user, kind=kind, reason=reason,
            files=file_count, **{"from": old, "to": new_status})  # fmt: skip
     email_consumer(report, "consumer_report_answered", dedupe_key=f"answered:{report.pk}")
@@ -294,6 +296,7 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
     Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
     transaction.on_commit(lambda: _delete_files(names))
     OutgoingEmail.objects.filter(report=report, status="pending").update(status="cancelled")
+    report_index([report.pk])
     _event(report, "report_anonymised", actor=ActorKind.AGENT if user else ActorKind.SYSTEM,
            user=user, at_consumer_request=at_consumer_request, **{"from": old})  # fmt: skip
     if at_consumer_request and email:

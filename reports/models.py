@@ -8,6 +8,7 @@ reports/data/categories.yaml and can be edited in the admin.
 
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -346,6 +347,10 @@ class Report(models.Model):
         related_name="reattributed_to",
     )
 
+    # French full-text vector of the company's name, the description and the
+    # company's answer; kept up to date by reports/search.py (PostgreSQL).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -367,6 +372,16 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        # The full-text vector is written by SQL only (reports/search.py): a
+        # save of a row read earlier must not put its stale copy back.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "search_vector"
+            ]  # fmt: skip
+        super().save(*args, **kwargs)
 
 
 class ResponseKind(models.TextChoices):
@@ -546,6 +561,9 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    comment = models.ForeignKey(
+        "Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=200, blank=True)
     name = models.CharField(_("nom affiché"), max_length=255)
     extension = models.CharField(_("extension"), max_length=10)
@@ -623,3 +641,98 @@ class EmailVerification(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+# --- The agents' work on reports --------------------------------------------------------
+
+
+class Comment(models.Model):
+    """An agent's note on a report, read by the administration only."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("commentaire"))
+    created_at = models.DateTimeField(_("écrit le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commentaire d’agent")
+        verbose_name_plural = _("commentaires d’agents")
+
+    def __str__(self) -> str:
+        return f"{self.report} — {self.created_at:%Y-%m-%d}"
+
+
+class InspectionOutcome(models.TextChoices):
+    COMPLIANT = "compliant", _("Conforme")
+    WARNING = "warning", _("Avertissement")
+    INJUNCTION = "injunction", _("Injonction de mise en conformité")
+    FINE = "fine", _("Procès-verbal ou amende administrative")
+    OTHER = "other", _("Autre suite")
+
+
+class Inspection(models.Model):
+    """An inspection of the company, recorded on the report that led to it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="inspections")
+    user = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    inspected_on = models.DateField(_("date du contrôle"))
+    outcome = models.CharField(_("suite"), max_length=12, choices=InspectionOutcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("consigné le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contrôle")
+        verbose_name_plural = _("contrôles")
+
+    def __str__(self) -> str:
+        return f"{self.report} — {self.inspected_on}"
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="bookmarks")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "report"], name="bookmark_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.report}"
+
+
+class Authority(models.Model):
+    """Another authority a report can be forwarded to (kept in the admin)."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    url = models.URLField(_("site ou formulaire"), blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    is_active = models.BooleanField(_("proposée"), default=True)
+
+    class Meta:
+        verbose_name = _("autorité")
+        verbose_name_plural = _("autorités")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearch(models.Model):
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    query = models.CharField(_("filtres"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recherche enregistrée")
+        verbose_name_plural = _("recherches enregistrées")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

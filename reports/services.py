@@ -34,7 +34,10 @@ from .models import (
     ActorKind,
     Attachment,
     BlockedEmail,
+    Bookmark,
+    Comment,
     Event,
+    Inspection,
     QuestionKind,
     Report,
     ReportStatus,
@@ -43,7 +46,9 @@ from .models import (
     Review,
     ReviewAbout,
     ScanState,
+    Tag,
 )
+from .search import report_index
 from .tasks import scan_attachment
 from .wizard import Draft
 
@@ -296,6 +301,7 @@ def report_submit(*, draft: Draft, language: str) -> Report:
         action="report_submitted",
         details={"status": status, "reference": report.reference, "files": file_count},
     )
+    report_index([report.pk])
     lifecycle.report_filed(report=report)
     return report
 
@@ -636,5 +642,102 @@ def report_reattribute(*, report: Report, company: Company) -> Report:
         report=new, company=company, actor=ActorKind.CONSUMER, action="report_submitted",
         details={"status": status, "reference": new.reference, "from": report.reference},
     )  # fmt: skip
+    report_index([new.pk])
     lifecycle.report_filed(report=new)
     return new
+
+
+# --- The agents' actions on a report -----------------------------------------------------
+
+
+class ActionRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _agent_event(report: Report, user, action: str, **details) -> Event:
+    return Event.objects.create(report=report, company_id=report.company_id, user=user,
+                                actor=ActorKind.AGENT, action=action, details=details)  # fmt: skip
+
+
+@transaction.atomic
+def comment_add(*, report: Report, user, text: str, attachments=()) -> "Comment":
+    comment = Comment.objects.create(report=report, user=user, text=text.strip())
+    files = Attachment.objects.filter(pk__in=[a.pk for a in attachments], report__isnull=True,
+                                      origin=ActorKind.AGENT).exclude(scan_state=ScanState.INFECTED)  # fmt: skip
+    count = files.update(report=report, comment=comment)
+    _agent_event(report, user, "comment_added", comment=comment.pk, files=count)
+    return comment
+
+
+@transaction.atomic
+def inspection_record(*, report: Report, user, inspected_on, outcome: str, notes: str = ""):
+    inspection = Inspection.objects.create(report=report, user=user, inspected_on=inspected_on,
+                                           outcome=outcome, notes=notes.strip())  # fmt: skip
+    _agent_event(report, user, "inspection_recorded", inspection=inspection.pk, outcome=outcome,
+                 inspected_on=inspected_on.isoformat())  # fmt: skip
+    return inspection
+
+
+def bookmark_toggle(*, report: Report, user) -> bool:
+    """Returns whether the report is now bookmarked."""
+    deleted, _rows = Bookmark.objects.filter(report=report, user=user).delete()
+    if deleted:
+        return False
+    Bookmark.objects.get_or_create(report=report, user=user)
+    return True
+
+
+@transaction.atomic
+def report_tags_set(*, report: Report, user, slugs: list[str]) -> None:
+    before = set(report.tags.values_list("slug", flat=True))
+    report.tags.set(Tag.objects.filter(slug__in=slugs))
+    after = set(slugs)
+    if before != after:
+        _agent_event(report, user, "tags_changed", added=sorted(after - before),
+                     removed=sorted(before - after))  # fmt: skip
+
+
+@transaction.atomic
+def report_forward(*, report: Report, user, authority, note: str) -> None:
+    """Records that the report went to another authority (the agent sends it
+    through that authority's own channel)."""
+    _agent_event(report, user, "report_forwarded", authority=authority.name,
+                 authority_id=authority.pk, note=note.strip())  # fmt: skip
+
+
+CHANGE_COMPANY_DAYS = 90
+
+
+@transaction.atomic
+def report_change_company(*, report: Report, user, company: Company) -> None:
+    """An administrator points the report at another company: within 90 days
+    of filing and before any answer. Its deadline starts again."""
+    if user.role != "admin":
+        raise ActionRefused(_("Seul un administrateur peut changer l’entreprise."))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if Response.objects.filter(report=report).exists():
+        raise ActionRefused(_("L’entreprise a déjà répondu : l’entreprise ne peut plus changer."))
+    if timezone.now() - report.created_at > timedelta(days=CHANGE_COMPANY_DAYS):
+        raise ActionRefused(
+            _("Le signalement a plus de %(days)s jours : l’entreprise ne peut plus changer.")
+            % {"days": CHANGE_COMPANY_DAYS}
+        )
+    before = report.company_siret
+    Report.objects.filter(pk=report.pk).update(company=company, **company_snapshot(company))
+    _agent_event(report, user, "company_changed", before=before, after=company.siret)
+    report_index([report.pk])
+
+
+@transaction.atomic
+def report_delete_spam(*, report: Report, user) -> None:
+    """An administrator deletes a report that is not one (spam, abuse): the
+    row, its files in the storage; an event on the company keeps the trace."""
+    if user.role != "admin":
+        raise ActionRefused(_("Seul un administrateur peut supprimer un signalement."))
+    names = [a.file.name for a in report.attachments.all() if a.file.name]
+    Event.objects.create(company_id=report.company_id, user=user, actor=ActorKind.AGENT,
+                         action="report_deleted", details={"reference": report.reference})  # fmt: skip
+    report.delete()
+    transaction.on_commit(lambda: [_delete_stored(name) for name in names])

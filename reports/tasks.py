@@ -72,3 +72,10 @@ def anonymise_old_reports() -> None:
     from . import jobs
 
     logger.info("anonymised %s reports older than 5 years", jobs.anonymise_old_reports())
+
+
+@shared_task
+def send_subscription_digests() -> None:
+    from . import jobs
+
+    logger.info("sent %s subscription digests", jobs.send_subscription_digests())

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -206,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_deferred_company_alerts",
         "schedule": crontab(minute=5),
     },
+    "send-subscription-digests": {
+        "task": "reports.tasks.send_subscription_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "anonymise-old-reports": {
         "task": "reports.tasks.anonymise_old_reports",
         "schedule": crontab(hour=2, minute=30),
@@ -313,6 +318,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# The administration's staff are logged out after this many minutes without a
+# request; failed logins beyond LOGIN_FAILURES in 15 minutes (per address, per
+# client) are refused until the window passes.
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+LOGIN_FAILURES = env.int("LOGIN_FAILURES", default=10)
+# Agents are invited only at these domains.
+ADMINISTRATION_EMAIL_DOMAINS = env.list(
+    "ADMINISTRATION_EMAIL_DOMAINS",
+    default=["dgccrf.finances.gouv.fr", "finances.gouv.fr", "agriculture.gouv.fr"],
+)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # `make run` and tests create the demo accounts; a real deployment never does.
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", default=DEBUG)

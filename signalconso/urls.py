@@ -2,13 +2,18 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 
 from reports.views import attachment_download
 
 from . import views
 
 admin.site.site_header = "SignalConso — administration"
+# The admin site has no login of its own: ours asks the staff's second factor.
+admin.site.login = lambda request, extra_context=None: redirect_to_login(
+    request.GET.get("next") or reverse("admin:index")
+)
 admin.site.site_title = "SignalConso"
 
 urlpatterns = [
@@ -24,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("compte/", include("accounts.urls")),
     path("signaler/", include("reports.urls")),
     path("pro/", include("reports.pro_urls")),
+    path("agents/", include("reports.agent_urls")),
     path("fichiers/<uuid:uid>/", attachment_download, name="attachment_download"),
     prefix_default_language=False,
 )

@@ -17,14 +17,14 @@ def test_login_page_has_labelled_fields(client):
     assertContains(response, "<title>Connexion — SignalConso</title>", html=False)
 
 
-def test_login_with_the_address_in_any_case_leads_to_the_account(client, agent_user, password):
+def test_login_with_the_address_in_any_case(client, pro_user, password):
     response = client.post(
-        reverse("accounts:login"), {"username": agent_user.email.upper(), "password": password}
+        reverse("accounts:login"), {"username": pro_user.email.upper(), "password": password}
     )
-    assertRedirects(response, reverse("accounts:account"))
+    assertRedirects(response, reverse("pro:reports"))
     response = client.get(reverse("accounts:account"))
-    assertContains(response, agent_user.email)
-    assertContains(response, "Agent DGCCRF")
+    assertContains(response, pro_user.email)
+    assertContains(response, "Professionnel")
 
 
 def test_wrong_password_says_so_in_french_and_keeps_the_address(client, pro_user):

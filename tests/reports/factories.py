@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from companies.models import AccessLevel, CompanyAccess
 from reports.models import Category, Report, ReportStatus
+from reports.search import report_index
 
 from ..accounts.factories import UserFactory
 from ..companies.factories import CompanyFactory
@@ -25,6 +26,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Report
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"SC-26-T{n:05d}")
     status = ReportStatus.TRAITEMENT_EN_COURS
@@ -40,6 +42,12 @@ class ReportFactory(factory.django.DjangoModelFactory):
     first_name = "Paule"
     last_name = "Durand"
     email = "paule@example.fr"
+
+    @factory.post_generation
+    def index(report, create, extracted, **kwargs):
+        # As report_submit does: the agents' full-text search reads this.
+        if create:
+            report_index([report.pk])
 
     class Params:
         read = factory.Trait(

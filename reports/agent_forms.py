@@ -1,0 +1,142 @@
+"""The forms of the agents' space: the search, and the actions on a report."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DateInput
+from .models import Authority, Category, InspectionOutcome, Rating, ReportStatus, Tag
+
+_DEPARTMENT = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$")
+
+
+def category_choices():
+    """Every active node, indented by depth, in tree order."""
+    nodes = list(Category.objects.active().order_by("position", "title_fr"))
+    children: dict = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    choices = [("", _("Toutes les catégories"))]
+
+    def walk(parent, depth):
+        for node in children.get(parent, []):
+            choices.append((node.slug, "\u2003" * depth + node.title))
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
+class ReportSearchForm(forms.Form):
+    texte = forms.CharField(label=_("Mots"), required=False, max_length=200,
+                            help_text=_("Dans la description, la réponse et le nom de l’entreprise. "
+                                        "Des guillemets pour une expression, un tiret pour exclure un mot."))  # fmt: skip
+    departements = forms.CharField(label=_("Départements"), required=False, max_length=300,
+                                   help_text=_("Séparés par des virgules. Exemple : 13, 83, 2A"))  # fmt: skip
+    depuis = forms.DateField(label=_("Déposés depuis le"), required=False, widget=DateInput)
+    jusqua = forms.DateField(label=_("Jusqu’au"), required=False, widget=DateInput)
+    categorie = forms.ChoiceField(label=_("Catégorie (et ses sous-catégories)"), required=False)
+    statuts = forms.MultipleChoiceField(label=_("Statuts"), required=False,
+                                        choices=ReportStatus.choices,
+                                        widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    avec_tags = forms.MultipleChoiceField(label=_("Avec les mots-clés"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    sans_tags = forms.MultipleChoiceField(label=_("Sans les mots-clés"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    siret = forms.CharField(label=_("SIRET ou SIREN"), required=False, max_length=20)
+    entreprise = forms.CharField(label=_("Nom de l’entreprise"), required=False, max_length=100)
+    site = forms.CharField(label=_("Site internet"), required=False, max_length=200)
+    telephone = forms.CharField(label=_("Téléphone signalé"), required=False, max_length=30)
+    fichiers = forms.ChoiceField(label=_("Pièces jointes"), required=False,
+                                 choices=[("", _("Indifférent")), ("oui", _("Avec")), ("non", _("Sans"))])  # fmt: skip
+    avis = forms.ChoiceField(label=_("Avis du consommateur sur la réponse"), required=False,
+                             choices=[("", _("Indifférent")), *Rating.choices, ("aucun", _("Pas d’avis"))])  # fmt: skip
+    identite = forms.ChoiceField(label=_("Identité transmise à l’entreprise"), required=False,
+                                 choices=[("", _("Indifférent")), ("oui", _("Oui")), ("non", _("Non"))])  # fmt: skip
+    tri = forms.ChoiceField(label=_("Ordre"), required=False,
+                            choices=[("", _("Les plus récents d’abord")), ("ancien", _("Les plus anciens d’abord")),
+                                     ("echeance", _("L’échéance la plus proche d’abord"))])  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].choices = category_choices()
+        tags = [(tag.slug, tag.label) for tag in Tag.objects.order_by("slug")]
+        self.fields["avec_tags"].choices = tags
+        self.fields["sans_tags"].choices = tags
+
+    def clean_departements(self):
+        raw = self.cleaned_data["departements"]
+        codes = [part.strip().upper() for part in re.split(r"[,\s;]+", raw) if part.strip()]
+        wrong = [code for code in codes if not _DEPARTMENT.match(code)]
+        if wrong:
+            raise forms.ValidationError(
+                _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.")
+                % {"codes": ", ".join(wrong)}
+            )
+        return [code.zfill(2) for code in codes]
+
+    def clean_siret(self):
+        digits = "".join(ch for ch in self.cleaned_data["siret"] if ch.isdigit())
+        if digits and len(digits) not in (9, 14):
+            raise forms.ValidationError(_("Un SIRET compte 14 chiffres, un SIREN 9."))
+        return digits
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("depuis"), cleaned.get("jusqua")
+        if since and until and since > until:
+            self.add_error("jusqua", _("Cette date doit suivre la première."))
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Votre commentaire"), max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Lu par l’administration seulement."))  # fmt: skip
+
+
+class InspectionForm(forms.Form):
+    inspected_on = forms.DateField(label=_("Date du contrôle"), widget=DateInput)
+    outcome = forms.ChoiceField(label=_("Suite donnée"), choices=InspectionOutcome.choices)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=10_000,
+                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class TagsForm(forms.Form):
+    tags = forms.MultipleChoiceField(label=_("Mots-clés"), required=False,
+                                     widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].choices = [(t.slug, t.label) for t in Tag.objects.order_by("slug")]
+
+
+class ForwardForm(forms.Form):
+    authority = forms.ModelChoiceField(label=_("Transmettre à"),
+                                       queryset=Authority.objects.filter(is_active=True))  # fmt: skip
+    note = forms.CharField(label=_("Pourquoi, et comment (formulaire, courriel…)"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class SaveSearchForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la recherche"), max_length=100)
+
+
+class SubscriptionForm(forms.Form):
+    name = forms.CharField(label=_("Nom de l’abonnement"), max_length=100)
+    frequency = forms.ChoiceField(label=_("Fréquence"),
+                                  choices=[("daily", _("Chaque jour")), ("weekly", _("Chaque lundi"))],
+                                  widget=forms.RadioSelect, initial="daily")  # fmt: skip
+    email = forms.EmailField(label=_("Boîte de service (facultatif)"), required=False,
+                             help_text=_("Pour l’envoyer à une boîte départementale plutôt qu’à vous."))  # fmt: skip
+
+
+class AgentInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique de l’agent"))
+    role = forms.ChoiceField(label=_("Rôle"), widget=forms.RadioSelect,
+                             choices=[("agent", _("Agent DGCCRF")),
+                                      ("food_safety_agent", _("Agent de la sécurité sanitaire des aliments")),
+                                      ("readonly_admin", _("Administrateur en lecture seule")),
+                                      ("admin", _("Administrateur"))],
+                             initial="agent")  # fmt: skip

@@ -1,0 +1,356 @@
+"""The agents' space: home, search, one report and its actions, saved
+searches, subscriptions, invitations. Every report is reached through
+Report.objects.visible_to (a food-safety agent gets 404 outside food and
+hygiene); a read-only administrator reads everything and acts on nothing."""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role
+from accounts.services import AccessRefused, agent_invite
+from companies.models import Website, WebsiteState
+from notifications.models import Subscription
+
+from . import lifecycle
+from .agent_forms import (
+    AgentInviteForm,
+    CommentForm,
+    ForwardForm,
+    InspectionForm,
+    ReportSearchForm,
+    SaveSearchForm,
+    SubscriptionForm,
+    TagsForm,
+)
+from .forms import AttachmentsForm, SiretForm
+from .models import ActorKind, Bookmark, Report, Response, SavedSearch
+from .search import reports_search
+from .selectors import report_timeline
+from .services import (
+    ActionRefused,
+    attachments_add,
+    bookmark_toggle,
+    comment_add,
+    inspection_record,
+    report_change_company,
+    report_delete_spam,
+    report_forward,
+    report_tags_set,
+)
+from .views import attachments_context
+
+PAGE_SIZE = 25
+ACTING_ROLES = (Role.AGENT, Role.FOOD_SAFETY_AGENT, Role.ADMIN)
+
+
+def staff_required(view):
+    """The administration's staff only: anonymous users log in, others get 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_administration_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _may_act(user) -> None:
+    if user.role not in ACTING_ROLES:
+        raise PermissionDenied
+
+
+def _page(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+@staff_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """What waits for action, and the latest reports of the agent's departments."""
+    visible = Report.objects.visible_to(request.user)
+    mine = (
+        visible.filter(department__in=request.user.departments)
+        if request.user.departments
+        else visible
+    )
+    dangerous = (mine.filter(tags__slug=lifecycle.DANGEROUS_PRODUCT_TAG)
+                 .filter(created_at__gte=timezone.now() - timedelta(days=30))
+                 .select_related("company").order_by("-created_at")[:10])  # fmt: skip
+    context = {
+        "dangerous": list(dangerous),
+        "latest": list(mine.select_related("company").order_by("-created_at")[:10]),
+        "websites_to_identify": Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED).count(),
+        "departments": request.user.departments,
+    }
+    return render(request, "agents/home.html", context)
+
+
+@staff_required
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = ReportSearchForm(request.GET or None)
+    rows, has_next, page = [], False, _page(request)
+    if not form.is_bound or form.is_valid():
+        filters = form.cleaned_data if form.is_bound else {}
+        found = reports_search(request.user, filters)
+        # One more row than the page tells whether there is a next: no COUNT.
+        rows = list(found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+        has_next = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "reports": rows,
+        "page": page,
+        "has_next": has_next,
+        "query": query.urlencode(),
+        "saved": SavedSearch.objects.filter(user=request.user),
+        "save_form": SaveSearchForm(),
+        "subscribe_form": SubscriptionForm(),
+    }
+    return render(request, "agents/search.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def search_save(request: HttpRequest) -> HttpResponse:
+    form = SaveSearchForm(request.POST)
+    query = request.POST.get("query", "")[:2000]
+    if form.is_valid():
+        SavedSearch.objects.create(user=request.user, name=form.cleaned_data["name"], query=query)
+        messages.success(request, _("La recherche est enregistrée."))
+    else:
+        messages.error(request, _("Donnez un nom à la recherche pour l’enregistrer."))
+    return redirect(f"{reverse('agents:search')}?{query}")
+
+
+@staff_required
+@require_POST
+def search_forget(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()
+    return redirect("agents:search")
+
+
+def _report_or_404(request, reference: str) -> Report:
+    return get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("company", "website"),
+        reference=reference,
+    )
+
+
+@staff_required
+@require_safe
+def report_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _report_or_404(request, reference)
+    return _render_report(request, report)
+
+
+def _render_report(request, report, **forms_) -> HttpResponse:
+    user = request.user
+    context = {
+        "report": report,
+        "timeline": report_timeline(report),
+        "response": Response.objects.filter(report=report).first(),
+        "reviews": list(report.reviews.all()),
+        "attachments": report.attachments.servable().select_related("comment"),
+        "comments": report.comments.select_related("user").prefetch_related("attachments"),
+        "inspections": report.inspections.select_related("user"),
+        "bookmarked": Bookmark.objects.filter(report=report, user=user).exists(),
+        "may_act": user.role in ACTING_ROLES,
+        "is_admin": user.role == Role.ADMIN,
+        "comment_form": forms_.get("comment_form") or CommentForm(),
+        "files_form": forms_.get("files_form") or AttachmentsForm(),
+        "inspection_form": forms_.get("inspection_form") or InspectionForm(),
+        "tags_form": TagsForm(initial={"tags": list(report.tags.values_list("slug", flat=True))}),
+        "forward_form": forms_.get("forward_form") or ForwardForm(),
+        "company_form": forms_.get("company_form") or SiretForm(prefix="entreprise"),
+        **attachments_context([], counted=0),
+    }
+    status = 400 if any(f.errors for f in forms_.values()) else 200
+    return render(request, "agents/report.html", context, status=status)
+
+
+def _acted(request, report, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("agents:report", report.reference)
+
+
+@staff_required
+@require_POST
+def report_comment(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _report_or_404(request, reference)
+    _may_act(request.user)
+    form = CommentForm(request.POST)
+    files_form = AttachmentsForm(request.POST, request.FILES)
+    files_form.is_valid()
+    if not form.is_valid():
+        return _render_report(request, report, comment_form=form, files_form=files_form)
+    with transaction.atomic():
+        added, refused = attachments_add(uploads=files_form.cleaned_data.get("files", []),
+                                         origin=ActorKind.AGENT, already=0, user=request.user)  # fmt: skip
+        if refused:
+            transaction.set_rollback(True)
+            for message in refused:
+                files_form.add_error("files", message)
+            return _render_report(request, report, comment_form=form, files_form=files_form)
+        comment_add(
+            report=report, user=request.user, text=form.cleaned_data["text"], attachments=added
+        )
+    return _acted(request, report, _("Le commentaire est ajouté."))
+
+
+@staff_required
+@require_POST
+def report_inspection(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _report_or_404(request, reference)
+    _may_act(request.user)
+    form = InspectionForm(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, inspection_form=form)
+    inspection_record(report=report, user=request.user, **form.cleaned_data)
+    return _acted(request, report, _("Le contrôle est consigné."))
+
+
+@staff_required
+@require_POST
+def report_bookmark(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _report_or_404(request, reference)
+    on = bookmark_toggle(report=report, user=request.user)
+    return _acted(request, report, _("Signalement suivi.") if on else _("Signalement plus suivi."))
+
+
+@staff_required
+@require_POST
+def report_tags(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _report_or_404(request, reference)
+    _may_act(request.user)
+    form = TagsForm(request.POST)
+    if form.is_valid():
+        report_tags_set(report=report, user=request.user, slugs=form.cleaned_data["tags"])
+    return _acted(request, report, _("Les mots-clés sont enregistrés."))
+
+
+@staff_required
+@require_POST
+def report_forward_view(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _report_or_404(request, reference)
+    _may_act(request.user)
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, forward_form=form)
+    report_forward(report=report, user=request.user, **form.cleaned_data)
+    return _acted(request, report, _("La transmission est consignée dans l’historique."))
+
+
+def _admin_only(user) -> None:
+    if user.role != Role.ADMIN:
+        raise PermissionDenied
+
+
+@staff_required
+@require_POST
+def report_admin_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """Reopen, change the company, anonymise on request, delete as spam."""
+    report = _report_or_404(request, reference)
+    _admin_only(request.user)
+    try:
+        if action == "rouvrir":
+            lifecycle.report_reopen(report=report, user=request.user)
+            return _acted(request, report, _("Le signalement est rouvert pour 3 jours."))
+        if action == "anonymiser":
+            lifecycle.report_anonymise(report=report, user=request.user, at_consumer_request=True)
+            return _acted(
+                request, report, _("Les données du consommateur sont effacées ; il en est prévenu.")
+            )
+        if action == "entreprise":
+            form = SiretForm(request.POST, prefix="entreprise")
+            if not form.is_valid():
+                return _render_report(request, report, company_form=form)
+            report_change_company(report=report, user=request.user, company=form.company)
+            return _acted(request, report, _("L’entreprise du signalement est changée."))
+        if action == "supprimer":
+            if request.POST.get("confirm") != report.reference:
+                messages.error(request, _("Recopiez la référence du signalement pour confirmer."))
+                return redirect("agents:report", report.reference)
+            report_delete_spam(report=report, user=request.user)
+            messages.success(
+                request,
+                _("Le signalement %(reference)s est supprimé.") % {"reference": report.reference},
+            )
+            return redirect("agents:search")
+    except (lifecycle.IllegalTransition, ActionRefused) as refusal:
+        messages.error(request, refusal.message)
+        return redirect("agents:report", report.reference)
+    raise Http404
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    """The agent's standing searches, emailed daily or on Mondays."""
+    if request.method == "POST":
+        form = SubscriptionForm(request.POST)
+        query = QueryDict(request.POST.get("query", ""))
+        search_form = ReportSearchForm(query)
+        if form.is_valid() and search_form.is_valid():
+            Subscription.objects.create(
+                user=request.user,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                frequency=form.cleaned_data["frequency"],
+                filters={key: query.getlist(key) for key in query},
+                last_sent_until=timezone.now(),
+            )
+            messages.success(
+                request, _("L’abonnement est créé : les nouveaux signalements vous seront envoyés.")
+            )
+        else:
+            messages.error(request, _("Donnez un nom à l’abonnement, et vérifiez les filtres."))
+        return redirect("agents:subscriptions")
+    context = {"subscriptions": Subscription.objects.filter(user=request.user).order_by("name")}
+    return render(request, "agents/subscriptions.html", context)
+
+
+@staff_required
+@require_POST
+def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Subscription, pk=pk, user=request.user).delete()
+    messages.success(request, _("L’abonnement est supprimé."))
+    return redirect("agents:subscriptions")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    """An administrator invites an agent."""
+    _admin_only(request.user)
+    form = AgentInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agent_invite(by=request.user, **form.cleaned_data)
+        except AccessRefused as refusal:
+            form.add_error("email", refusal.message)
+        else:
+            messages.success(
+                request, _("L’invitation est envoyée à %(email)s.") % form.cleaned_data
+            )
+            return redirect("agents:invite")
+    return render(request, "agents/invite.html", {"form": form}, status=400 if form.errors else 200)
