@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -142,3 +144,27 @@ class EmailChangeForm(forms.Form):
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(_("Cette adresse est déjà celle d’un autre compte."))
         return email
+
+
+class DepartmentsForm(forms.Form):
+    departments = forms.CharField(
+        label=_("Vos départements"),
+        required=False,
+        max_length=300,
+        help_text=_("Séparés par des virgules (exemple : 13, 83, 2A). Votre page d’accueil part de "
+                    "leurs signalements ; vide, toute la France."),
+    )  # fmt: skip
+
+    def clean_departments(self):
+        codes = [
+            c.strip().upper()
+            for c in re.split(r"[,\s;]+", self.cleaned_data["departments"])
+            if c.strip()
+        ]
+        wrong = [c for c in codes if not re.fullmatch(r"\d{2}|2[AB]|9[78]\d", c)]
+        if wrong:
+            raise forms.ValidationError(
+                _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.")
+                % {"codes": ", ".join(wrong)}
+            )
+        return sorted(set(codes))

@@ -21,7 +21,14 @@ from companies.forms import PasswordChoiceForm
 from notifications.services import email_queue
 
 from . import second_factor
-from .forms import EmailChangeForm, LoginForm, NamesForm, ResetRequestForm, SecondFactorForm
+from .forms import (
+    DepartmentsForm,
+    EmailChangeForm,
+    LoginForm,
+    NamesForm,
+    ResetRequestForm,
+    SecondFactorForm,
+)
 from .models import User
 from .services import AccessRefused, invitation_accept, invitation_from_token
 
@@ -162,11 +169,19 @@ def account(request: HttpRequest) -> HttpResponse:
     """The user's names, and a change of email address proved by a link."""
     names = NamesForm(instance=request.user)
     email_form = EmailChangeForm(user=request.user)
+    departments = DepartmentsForm(initial={"departments": ", ".join(request.user.departments)})
     if request.method == "POST" and request.POST.get("form") == "names":
         names = NamesForm(request.POST, instance=request.user)
         if names.is_valid():
             names.save()
             messages.success(request, _("Votre nom est enregistré."))
+            return redirect("accounts:account")
+    elif request.method == "POST" and request.POST.get("form") == "departments":
+        departments = DepartmentsForm(request.POST)
+        if departments.is_valid() and request.user.is_administration_staff:
+            request.user.departments = departments.cleaned_data["departments"]
+            request.user.save(update_fields=["departments"])
+            messages.success(request, _("Vos départements sont enregistrés."))
             return redirect("accounts:account")
     elif request.method == "POST" and request.POST.get("form") == "email":
         email_form = EmailChangeForm(request.POST, user=request.user)
@@ -181,9 +196,9 @@ def account(request: HttpRequest) -> HttpResponse:
                   "vous l’ouvrirez.") % {"email": new},
             )  # fmt: skip
             return redirect("accounts:account")
-    failed = names.errors or email_form.errors
-    return render(request, "accounts/account.html", {"names": names, "email_form": email_form},
-                  status=400 if failed else 200)  # fmt: skip
+    failed = names.errors or email_form.errors or departments.errors
+    context = {"names": names, "email_form": email_form, "departments": departments}
+    return render(request, "accounts/account.html", context, status=400 if failed else 200)
 
 
 @require_safe

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from .models import (
     ActivationLetter,
     Company,
     CompanyAccess,
+    LetterBatch,
     LetterKind,
 )
 from .selectors import company_has_users
@@ -176,40 +178,107 @@ def activation_complete(
 # --- Letters --------------------------------------------------------------------------
 
 
-@transaction.atomic
-def activation_letter_create(*, company: Company, kind: str = LetterKind.FIRST) -> ActivationLetter:
-    """A letter for the company with a fresh code, drawn as a PDF and kept."""
+LETTER_KINDS = [LetterKind.FIRST, LetterKind.REMINDER, LetterKind.LAST]
+LETTERS_AT_MOST = 3
+LETTER_INTERVAL = timedelta(days=28)
+
+
+def _letter(company: Company, kind: str) -> tuple[ActivationLetter, dict]:
+    """An unsaved letter with a fresh code, and what its page shows."""
     row, code = activation_code_issue(company=company)
     waiting = Report.objects.filter(
         company=company, status=ReportStatus.TRAITEMENT_EN_COURS
     ).count()
     letter = ActivationLetter(company=company, kind=kind, code=row, reports_waiting=waiting)
-    pdf = activation_letter_pdf(
-        company=company, kind=kind, code=format_code(code), expires_at=row.expires_at,
-        reports_waiting=waiting,
-    )  # fmt: skip
-    letter.pdf.save("letter.pdf", ContentFile(pdf), save=False)
+    page = {"company": company, "kind": kind, "code": format_code(code),
+            "expires_at": row.expires_at, "reports_waiting": waiting}  # fmt: skip
+    return letter, page
+
+
+@transaction.atomic
+def activation_letter_create(*, company: Company, kind: str = LetterKind.FIRST) -> ActivationLetter:
+    """A letter for the company with a fresh code, drawn as a PDF and kept."""
+    letter, page = _letter(company, kind)
+    letter.pdf.save("letter.pdf", ContentFile(letters_pdf([page])), save=False)
     letter.save()
     Event.objects.create(company=company, actor=ActorKind.SYSTEM, action="activation_letter",
                          details={"kind": kind, "letter": letter.pk})  # fmt: skip
     return letter
 
 
-def activation_letter_pdf(*, company, kind, code, expires_at, reports_waiting) -> bytes:
+def companies_to_activate():
+    """Companies with reports waiting and no users, due a letter: none sent
+    yet, or the last posted more than 28 days × the letters posted ago; at
+    most 3 letters. Those with the most reports waiting first."""
+    now = timezone.now()
+    waiting = Report.objects.filter(company=OuterRef("pk"), status=ReportStatus.TRAITEMENT_EN_COURS)
+    reach = Q(company_id=OuterRef("pk")) | Q(company__siren=OuterRef("siren"),
+                                              company__is_head_office=True)  # fmt: skip
+    posted = ActivationLetter.objects.filter(company=OuterRef("pk"), posted_at__isnull=False)
+    return (
+        Company.objects.filter(Exists(waiting))
+        .exclude(Exists(CompanyAccess.objects.filter(reach)))
+        .annotate(
+            waiting=Subquery(waiting.values("company").annotate(n=Count("pk")).values("n")[:1]),
+            sent=Coalesce(
+                Subquery(posted.values("company").annotate(n=Count("pk")).values("n")[:1]), 0
+            ),
+            last_posted=Subquery(posted.order_by("-posted_at").values("posted_at")[:1]),
+        )
+        .filter(
+            Q(sent=0)
+            | Q(sent=1, last_posted__lt=now - LETTER_INTERVAL)
+            | Q(sent=2, last_posted__lt=now - 2 * LETTER_INTERVAL)
+        )
+        .order_by("-waiting", "siret")
+    )
+
+
+@transaction.atomic
+def letters_batch_prepare(*, companies, by) -> LetterBatch:
+    """One PDF with a letter (and a fresh code) for each company: the first,
+    the reminder or the last, after the letters already posted."""
+    batch = LetterBatch(created_by=by)
+    pages, letters = [], []
+    for company in companies:
+        sent = ActivationLetter.objects.filter(company=company, posted_at__isnull=False).count()
+        if sent >= LETTERS_AT_MOST:
+            continue
+        letter, page = _letter(company, LETTER_KINDS[sent])
+        letters.append(letter)
+        pages.append(page)
+    batch.pdf.save("courriers.pdf", ContentFile(letters_pdf(pages)), save=False)
+    batch.save()
+    for letter in letters:
+        letter.batch = batch
+        letter.save()
+        Event.objects.create(company=letter.company, user=by, actor=ActorKind.AGENT,
+                             action="activation_letter",
+                             details={"kind": letter.kind, "letter": letter.pk})  # fmt: skip
+    return batch
+
+
+@transaction.atomic
+def letters_batch_posted(*, batch: LetterBatch, by) -> int:
+    """The agent confirms the letters went to the post."""
+    if batch.posted_at is not None:
+        return 0
+    now = timezone.now()
+    LetterBatch.objects.filter(pk=batch.pk).update(posted_at=now)
+    letters = list(batch.letters.select_related("company"))
+    ActivationLetter.objects.filter(batch=batch).update(posted_at=now)
+    for letter in letters:
+        Event.objects.create(company=letter.company, user=by, actor=ActorKind.AGENT,
+                             action="activation_letter_posted", details={"kind": letter.kind})  # fmt: skip
+    return len(letters)
+
+
+def letters_pdf(pages: list[dict]) -> bytes:
     from weasyprint import HTML  # Pango is loaded only when a PDF is drawn
 
-    fonts = FONTS_DIR
     html = render_to_string(
         "companies/activation_letter.html",
-        {
-            "company": company,
-            "kind": kind,
-            "code": code,
-            "expires_at": expires_at,
-            "reports_waiting": reports_waiting,
-            "site_url": settings.SITE_URL,
-            "today": timezone.localdate(),
-            "fonts_dir": fonts.as_uri(),
-        },
-    )
-    return HTML(string=html, base_url=str(fonts)).write_pdf()
+        {"letters": pages, "site_url": settings.SITE_URL, "today": timezone.localdate(),
+         "fonts_dir": FONTS_DIR.as_uri()},
+    )  # fmt: skip
+    return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf()

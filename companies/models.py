@@ -94,6 +94,17 @@ class Company(models.Model):
     def is_public_administration(self) -> bool:
         return identifiers.is_public_administration(self.activity_code)
 
+    def report_snapshot(self) -> dict:
+        """The company as a report keeps it, whatever the register says later."""
+        return {
+            "company_name": self.name,
+            "company_address": self.address_lines,
+            "company_siret": self.siret,
+            "company_country": self.country,
+            "postal_code": self.postal_code,
+            "department": self.department,
+        }
+
     @property
     def address_lines(self) -> list[str]:
         """The postal address, one line per item, in the order of a French letter."""
@@ -230,14 +241,33 @@ def letter_path(letter: "ActivationLetter", filename: str) -> str:
     return f"letters/{timezone.now():%Y/%m}/{letter.company_id}-{letter.kind}-{uuid.uuid4()}.pdf"
 
 
+class LetterBatch(models.Model):
+    """Letters printed together (one PDF) by an agent, then confirmed posted."""
+
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")  # fmt: skip
+    pdf = models.FileField(_("PDF"), upload_to="letters/batches/%Y/%m/", max_length=200)
+    created_at = models.DateTimeField(_("préparé le"), auto_now_add=True)
+    posted_at = models.DateTimeField(_("posté le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lot de courriers")
+        verbose_name_plural = _("lots de courriers")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ActivationLetter(models.Model):
     """A letter with a fresh activation code, for a company reached by post."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="letters")
+    batch = models.ForeignKey(LetterBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="letters")  # fmt: skip
     kind = models.CharField(_("courrier"), max_length=10, choices=LetterKind.choices)
     code = models.ForeignKey(ActivationCode, on_delete=models.SET_NULL, null=True, related_name="+")
     reports_waiting = models.PositiveIntegerField(_("signalements en attente"), default=0)
-    pdf = models.FileField(_("PDF"), upload_to=letter_path, max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=letter_path, max_length=200, blank=True)
     created_at = models.DateTimeField(_("préparé le"), auto_now_add=True)
     posted_at = models.DateTimeField(_("posté le"), null=True, blank=True)
 

@@ -3,13 +3,16 @@ searches, subscriptions, invitations. Every report is reached through
 Report.objects.visible_to (a food-safety agent gets 404 outside food and
 hygiene); a read-only administrator reads everything and acts on nothing."""
 
+import statistics
 from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role
 from accounts.services import AccessRefused, agent_invite
-from companies.models import Website, WebsiteState
+from companies.activation import companies_to_activate, letters_batch_posted, letters_batch_prepare
+from companies.models import Company, CompanyAccess, LetterBatch, Website, WebsiteState
+from companies.selectors import search_companies
+from companies.services import website_identify, website_mark
 from notifications.models import Subscription
 
 from . import lifecycle
@@ -33,8 +39,20 @@ from .agent_forms import (
     SubscriptionForm,
     TagsForm,
 )
+from .exports import export_request
 from .forms import AttachmentsForm, SiretForm
-from .models import ActorKind, Bookmark, Report, Response, SavedSearch
+from .models import (
+    ActorKind,
+    Bookmark,
+    Export,
+    ExportStatus,
+    Rating,
+    Report,
+    ReportStatus,
+    Response,
+    Review,
+    SavedSearch,
+)
 from .search import reports_search
 from .selectors import report_timeline
 from .services import (
@@ -48,7 +66,7 @@ from .services import (
     report_forward,
     report_tags_set,
 )
-from .views import attachments_context
+from .views import attachments_context, stored_file_response
 
 PAGE_SIZE = 25
 ACTING_ROLES = (Role.AGENT, Role.FOOD_SAFETY_AGENT, Role.ADMIN)
@@ -97,6 +115,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "dangerous": list(dangerous),
         "latest": list(mine.select_related("company").order_by("-created_at")[:10]),
         "websites_to_identify": Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED).count(),
+        # Capped: the count of a long list only says "many".
+        "companies_to_activate": len(companies_to_activate().values_list("pk", flat=True)[:1000]),
         "departments": request.user.departments,
     }
     return render(request, "agents/home.html", context)
@@ -354,3 +374,225 @@ def invite(request: HttpRequest) -> HttpResponse:
             )
             return redirect("agents:invite")
     return render(request, "agents/invite.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- Exports ----------------------------------------------------------------------------
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@staff_required
+@require_POST
+def export_create(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind")
+    if kind not in EXPORT_TYPES:
+        return HttpResponse(status=400)
+    references = request.POST.getlist("reference")
+    if references:
+        # A single report's PDF: only one the agent may read.
+        visible = Report.objects.visible_to(request.user).filter(reference__in=references)
+        references = list(visible.values_list("reference", flat=True))
+        if not references:
+            raise Http404
+    export = export_request(user=request.user, kind=kind, query=request.POST.get("query", ""),
+                            references=references)  # fmt: skip
+    return redirect("agents:export", export.pk)
+
+
+@staff_required
+@require_safe
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The waiting page: it reloads itself until the file is ready."""
+    export = get_object_or_404(Export, pk=pk, user=request.user)
+    return render(request, "agents/export.html", {"export": export})
+
+
+@staff_required
+@require_safe
+def export_file(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_object_or_404(Export, pk=pk, user=request.user, status=ExportStatus.DONE)
+    name = f"signalements-{timezone.localtime(export.created_at):%Y-%m-%d-%H%M}.{export.kind}"
+    return stored_file_response(export.file, name, EXPORT_TYPES[export.kind])
+
+
+# --- Companies ----------------------------------------------------------------------------
+
+
+def _company_figures(reports) -> dict:
+    counts = reports.aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=~Q(status=ReportStatus.NA)),
+        read=Count("pk", filter=Q(read_at__isnull=False)),
+        answered=Count("response"),
+    )
+    counts["response_rate"] = (
+        round(100 * counts["answered"] / counts["read"]) if counts["read"] else None
+    )
+    return counts
+
+
+@staff_required
+@require_safe
+def companies(request: HttpRequest) -> HttpResponse:
+    """Search the register; each result with its reports and response rate."""
+    query = request.GET.get("q", "").strip()
+    results, error = [], ""
+    if query:
+        try:
+            results = search_companies(query=query, limit=20)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+    rows = []
+    if results:
+        stats = {
+            row["company_id"]: row
+            for row in Report.objects.filter(company__in=results)
+            .values("company_id")
+            .annotate(
+                total=Count("pk"),
+                read=Count("pk", filter=Q(read_at__isnull=False)),
+                answered=Count("response"),
+            )  # fmt: skip
+        }
+        for company in results:
+            row = stats.get(company.pk, {"total": 0, "read": 0, "answered": 0})
+            rate = round(100 * row["answered"] / row["read"]) if row["read"] else None
+            rows.append((company, row["total"], rate))
+    context = {"query": query, "rows": rows, "error": error}
+    return render(request, "agents/companies.html", context, status=400 if error else 200)
+
+
+@staff_required
+@require_safe
+def companies_most_reported(request: HttpRequest) -> HttpResponse:
+    since = timezone.now() - timedelta(days=30)
+    top = (
+        Report.objects.visible_to(request.user)
+        .filter(created_at__gte=since, company__isnull=False)
+        .values("company_id", "company_siret", "company_name")
+        .annotate(total=Count("pk"))
+        .order_by("-total")[:30]
+    )
+    return render(request, "agents/most_reported.html", {"top": list(top)})
+
+
+@staff_required
+@require_safe
+def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
+    company = get_object_or_404(Company, siret=siret)
+    reports = Report.objects.visible_to(request.user).filter(company=company)
+    delays = [
+        (answered - created).total_seconds() / 86400
+        for created, answered in Response.objects.filter(report__in=reports).values_list(
+            "report__created_at", "created_at"
+        )[:5000]
+    ]
+    months = (
+        reports.filter(created_at__gte=timezone.now() - timedelta(days=365))
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "status")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    by_month: dict = {}
+    for row in months:
+        by_month.setdefault(row["month"], {})[row["status"]] = row["n"]
+    context = {
+        "company": company,
+        "figures": _company_figures(reports),
+        "median_delay": statistics.median(delays) if delays else None,
+        "statuses": list(reports.values("status").annotate(n=Count("pk")).order_by("-n")),
+        "months": sorted(by_month.items()),
+        "status_labels": dict(ReportStatus.choices),
+        "ratings": list(Review.objects.filter(report__in=reports, about="answer")
+                        .values("rating").annotate(n=Count("pk")).order_by("rating")),  # fmt: skip
+        "rating_labels": dict(Rating.choices),
+        "latest": list(reports.order_by("-created_at")[:20]),
+        "accesses": CompanyAccess.objects.filter(company=company).select_related("user"),
+        "websites": company.websites.all(),
+        "letters": company.letters.order_by("-created_at"),
+        "establishments": Company.objects.filter(siren=company.siren).exclude(pk=company.pk)
+        .order_by("-is_open", "siret")[:20],
+    }  # fmt: skip
+    return render(request, "agents/company.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
+    """Companies reached by post: select, print one PDF of letters, confirm."""
+    candidates = companies_to_activate()
+    if request.method == "POST":
+        _may_act(request.user)
+        chosen = list(candidates.filter(pk__in=request.POST.getlist("company"))[:500])
+        if not chosen:
+            messages.error(request, _("Cochez au moins une entreprise."))
+            return redirect("agents:companies_to_activate")
+        batch = letters_batch_prepare(companies=chosen, by=request.user)
+        return redirect("agents:letter_batch", batch.pk)
+    page = _page(request)
+    rows = list(candidates[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    context = {"companies": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE,
+               "may_act": request.user.role in ACTING_ROLES}  # fmt: skip
+    return render(request, "agents/to_activate.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(LetterBatch, pk=pk)
+    if request.method == "POST":
+        _may_act(request.user)
+        count = letters_batch_posted(batch=batch, by=request.user)
+        messages.success(request, _("%(count)s courriers notés comme postés.") % {"count": count})
+        return redirect("agents:letter_batch", batch.pk)
+    letters = batch.letters.select_related("company").order_by("company__siret")
+    return render(request, "agents/letter_batch.html", {"batch": batch, "letters": letters,
+                  "may_act": request.user.role in ACTING_ROLES})  # fmt: skip
+
+
+@staff_required
+@require_safe
+def letter_batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(LetterBatch, pk=pk)
+    return stored_file_response(batch.pdf, f"courriers-{batch.pk}.pdf", "application/pdf")
+
+
+# --- Websites -----------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def websites(request: HttpRequest) -> HttpResponse:
+    """Hosts reported but not identified: link one to its company, or mark it."""
+    if request.method == "POST":
+        _may_act(request.user)
+        website = get_object_or_404(Website, pk=request.POST.get("website"))
+        action = request.POST.get("action")
+        if action == "identify":
+            form = SiretForm(request.POST, prefix=f"site{website.pk}")
+            if form.is_valid():
+                sent = website_identify(website=website, company=form.company, user=request.user)
+                messages.success(request, _("%(host)s est rattaché à %(company)s ; %(count)s signalements lui sont envoyés.")
+                                 % {"host": website.host, "company": form.company.name, "count": sent})  # fmt: skip
+            else:
+                messages.error(request, " ".join(form.errors.get("siret", [])))
+        elif action in (WebsiteState.FOREIGN, WebsiteState.MARKETPLACE):
+            website_mark(website=website, state=action, country=request.POST.get("country", ""),
+                         user=request.user)  # fmt: skip
+            messages.success(request, _("%(host)s est noté : %(state)s.")
+                             % {"host": website.host, "state": WebsiteState(action).label})  # fmt: skip
+        return redirect("agents:websites")
+    hosts = (
+        Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED)
+        .annotate(reports_count=Count("reports"))
+        .order_by("-reports_count", "host")[:100]
+    )
+    return render(
+        request,
+        "agents/websites.html",
+        {"websites": hosts, "may_act": request.user.role in ACTING_ROLES},
+    )

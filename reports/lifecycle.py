@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from companies.selectors import company_users_to_alert
+from companies.selectors import company_has_users, company_users_to_alert
 from notifications.models import DepartmentOffice, OutgoingEmail
 from notifications.services import email_queue
 
@@ -60,6 +60,8 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "expire": {S.TRAITEMENT_EN_COURS: (S.NON_CONSULTE,), S.TRANSMIS: (S.CONSULTE_IGNORE,)},
     "reopen": {S.NON_CONSULTE: (S.TRAITEMENT_EN_COURS,), S.CONSULTE_IGNORE: (S.TRANSMIS,)},
     "anonymise": {status: (S.SUPPRESSION_RGPD,) for status in S if status != S.SUPPRESSION_RGPD},
+    # A website identified later: its recent reports go to the company.
+    "attribute": {S.NA: (S.TRAITEMENT_EN_COURS,)},
 }
 ANSWER_STATUS = {
     ResponseKind.ACCEPTED: S.PROMESSE_ACTION,
@@ -280,6 +282,29 @@ def report_reopen(*, report: Report, user) -> None:
     users = company_users_to_alert(report.company)
     key = f"reopened:{report.pk}:{report.expires_at.isoformat()}"
     email_professionals(report, "pro_report_reopened", users, dedupe_key=key)
+
+
+@transaction.atomic
+def report_attribute(*, report: Report, company, user) -> bool:
+    """A report on a website the agents have just identified goes to its
+    company, as if filed about it now. Returns whether it was sent."""
+    hidden = report.tags.filter(hidden_from_company=True).exists()
+    if (
+        report.company_id
+        or report.status != S.NA
+        or report.question_only
+        or hidden
+        or company.country
+    ):
+        return False
+    now = timezone.now()
+    expires_at = initial_expiry(status=S.TRAITEMENT_EN_COURS,
+                                company_has_users=company_has_users(company), now=now)  # fmt: skip
+    _move(report, "attribute", S.TRAITEMENT_EN_COURS, company=company, expires_at=expires_at,
+          **company.report_snapshot())  # fmt: skip
+    _event(report, "company_attributed", actor=ActorKind.AGENT, user=user, siret=company.siret)
+    _alert_company(report)
+    return True
 
 
 @transaction.atomic

@@ -736,3 +736,41 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExportKind(models.TextChoices):
+    XLSX = "xlsx", _("tableur (XLSX)")
+    PDF = "pdf", _("PDF")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("en préparation")
+    DONE = "done", _("prêt")
+    FAILED = "failed", _("échec")
+
+
+def export_path(export: "Export", filename: str) -> str:
+    return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4()}.{export.kind}"
+
+
+class Export(models.Model):
+    """A file of reports built by a worker for one agent: kept 10 days."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(_("format"), max_length=4, choices=ExportKind.choices)
+    query = models.CharField(_("filtres"), max_length=2000, blank=True)
+    references = models.JSONField(_("signalements choisis"), default=list, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=ExportStatus.choices,
+                              default=ExportStatus.PENDING)  # fmt: skip
+    file = models.FileField(upload_to=export_path, max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("signalements"), default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -118,22 +118,10 @@ def _company_fields(draft: Draft) -> dict:
         ) from error
     found = fields["company"]
     if found is not None:
-        fields.update(company_snapshot(found))
+        fields.update(found.report_snapshot())
     elif fields.get("postal_code"):
         fields["department"] = department_from_postal_code(fields["postal_code"])
     return fields
-
-
-def company_snapshot(company: Company) -> dict:
-    """The company as the report keeps it, whatever the register says later."""
-    return {
-        "company_name": company.name,
-        "company_address": company.address_lines,
-        "company_siret": company.siret,
-        "company_country": company.country,
-        "postal_code": company.postal_code,
-        "department": company.department,
-    }
 
 
 def _details(draft: Draft, questions) -> tuple[DetailsForm, list[dict]]:
@@ -611,7 +599,7 @@ def report_reattribute(*, report: Report, company: Company) -> Report:
                     ),
                     company=company,
                     reattributed_from=report,
-                    **company_snapshot(company),
+                    **company.report_snapshot(),
                     **copied,
                 )
             break
@@ -725,7 +713,7 @@ def report_change_company(*, report: Report, user, company: Company) -> None:
             % {"days": CHANGE_COMPANY_DAYS}
         )
     before = report.company_siret
-    Report.objects.filter(pk=report.pk).update(company=company, **company_snapshot(company))
+    Report.objects.filter(pk=report.pk).update(company=company, **company.report_snapshot())
     _agent_event(report, user, "company_changed", before=before, after=company.siret)
     report_index([report.pk])
 

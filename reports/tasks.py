@@ -79,3 +79,17 @@ def send_subscription_digests() -> None:
     from . import jobs
 
     logger.info("sent %s subscription digests", jobs.send_subscription_digests())
+
+
+@shared_task
+def build_export(export_id: int) -> None:
+    from .exports import export_build
+
+    export_build(export_id=export_id)
+
+
+@shared_task
+def purge_exports() -> None:
+    from .exports import exports_purge
+
+    logger.info("purged %s old exports", exports_purge())

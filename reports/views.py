@@ -571,21 +571,25 @@ def attachment_download(request: HttpRequest, uid) -> HttpResponse:
 
 
 def attachment_response(attachment: Attachment) -> HttpResponse:
-    """Always a download (never shown in the site's origin), under the name
-    shown, cleaned. From S3, a redirect to a link that lives a minute."""
-    disposition = content_disposition_header(as_attachment=True, filename=attachment.name)
-    storage = attachment.file.storage
+    return stored_file_response(attachment.file, attachment.name, attachment.content_type)
+
+
+def stored_file_response(file, name: str, content_type: str) -> HttpResponse:
+    """Always a download (never shown in the site's origin), under a clean
+    name. From S3, a redirect to a link that lives a minute."""
+    disposition = content_disposition_header(as_attachment=True, filename=name)
+    storage = file.storage
     if isinstance(storage, S3Storage):
         url = storage.url(
-            attachment.file.name,
+            file.name,
             parameters={
                 "ResponseContentDisposition": disposition,
-                "ResponseContentType": attachment.content_type,
+                "ResponseContentType": content_type,
             },
         )
         response = HttpResponseRedirect(url)
     else:
-        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        response = FileResponse(file.open("rb"), content_type=content_type)
         response["Content-Disposition"] = disposition
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

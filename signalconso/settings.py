@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_subscription_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "purge-exports": {
+        "task": "reports.tasks.purge_exports",
+        "schedule": crontab(hour=3, minute=53),
+    },
     "anonymise-old-reports": {
         "task": "reports.tasks.anonymise_old_reports",
         "schedule": crontab(hour=2, minute=30),

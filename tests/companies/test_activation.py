@@ -131,9 +131,10 @@ def test_letters_carry_a_fresh_code_for_a_window_envelope(company, kind):
     assert letter.pdf.read()[:5] == b"%PDF-"
     assert letter.reports_waiting == 2 and letter.code.company == company
     html = render_to_string("companies/activation_letter.html", {
-        "company": company, "kind": kind, "code": "K7PM-3QXT", "expires_at": timezone.now(),
-        "reports_waiting": 2, "site_url": "https://signal.conso.gouv.fr",
-        "today": timezone.localdate(), "fonts_dir": "file:///nowhere",
+        "letters": [{"company": company, "kind": kind, "code": "K7PM-3QXT",
+                     "expires_at": timezone.now(), "reports_waiting": 2}],
+        "site_url": "https://signal.conso.gouv.fr", "today": timezone.localdate(),
+        "fonts_dir": "file:///nowhere",
     })  # fmt: skip
     assert "K7PM-3QXT" in html and "2 signalements" in html and company.siret in html
     assert "/pro/activer/" in html

@@ -1,0 +1,118 @@
+"""Exports built by the worker: the XLSX of a search opened and its rows
+checked, the PDF of a report, the waiting page, the scope, the purge."""
+
+import io
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pytest_django.asserts import assertContains
+
+from reports import exports
+from reports.models import Export, ExportStatus, Tag
+
+from ..accounts.factories import UserFactory
+from .factories import ReportFactory, company_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("categories")]
+
+
+def request_export(client, captured, **data):
+    with captured(execute=True):
+        response = client.post(reverse("agents:export_create"), data)
+    return response, Export.objects.latest("pk")
+
+
+def test_the_xlsx_of_a_search_holds_its_rows(
+    client, agent_user, django_capture_on_commit_callbacks
+):
+    var = [ReportFactory(department="83", description=f"Problème {n}") for n in range(3)]
+    ReportFactory(department="13")
+    answered = var[0]
+    answered.status = "Transmis"
+    answered.save()
+    from reports import lifecycle
+
+    lifecycle.report_answer(report=answered, user=company_user(answered.company), kind="rejected",
+                            reason="conforme", message="Conforme")  # fmt: skip
+    client.force_login(agent_user)
+    response, export = request_export(client, django_capture_on_commit_callbacks,
+                                      kind="xlsx", query="departements=83")  # fmt: skip
+    assert response["Location"] == reverse("agents:export", args=[export.pk])
+    assert export.status == ExportStatus.DONE and export.rows == 3
+    assertContains(client.get(response["Location"]), "Télécharger")
+    download = client.get(reverse("agents:export_file", args=[export.pk]))
+    assert download["Content-Disposition"].startswith('attachment; filename="signalements-')
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("Référence", "Déposé le", "Statut")
+    assert sorted(row[0] for row in rows[1:]) == sorted(r.reference for r in var)
+    by_reference = {row[0]: row for row in rows[1:]}
+    assert by_reference[answered.reference][12] == "Infondé : l’entreprise conteste le signalement"
+    assert by_reference[answered.reference][13] == "Conforme"
+    assert all(row[6] == "83" for row in rows[1:])
+
+
+def test_the_xlsx_stops_at_its_limit(
+    client, agent_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
+    for _ in range(4):
+        ReportFactory()
+    client.force_login(agent_user)
+    _response, export = request_export(client, django_capture_on_commit_callbacks, kind="xlsx")
+    assert export.rows == 2
+
+
+def test_a_food_safety_agents_export_holds_only_food_reports(
+    client, django_capture_on_commit_callbacks
+):
+    food = ReportFactory()
+    food.tags.add(Tag.objects.get(slug="alimentation"))
+    other = ReportFactory()
+    client.force_login(UserFactory(food_safety_agent=True))
+    _response, export = request_export(client, django_capture_on_commit_callbacks, kind="xlsx")
+    sheet = load_workbook(export.file.open("rb"), read_only=True).active
+    assert [row[0] for row in list(sheet.values)[1:]] == [food.reference]
+    response = client.post(
+        reverse("agents:export_create"), {"kind": "pdf", "reference": other.reference}
+    )
+    assert response.status_code == 404
+
+
+def test_the_pdf_of_one_report(client, agent_user, django_capture_on_commit_callbacks):
+    report = ReportFactory()
+    client.force_login(agent_user)
+    _response, export = request_export(client, django_capture_on_commit_callbacks,
+                                       kind="pdf", reference=report.reference)  # fmt: skip
+    assert export.rows == 1
+    content = export.file.open("rb").read()
+    assert content.startswith(b"%PDF-")
+
+
+def test_the_waiting_page_reloads_until_ready_and_is_the_owners_only(client, agent_user):
+    report = ReportFactory()
+    client.force_login(agent_user)
+    client.post(reverse("agents:export_create"), {"kind": "pdf", "reference": report.reference})
+    export = Export.objects.get()  # not built: its task runs after commit
+    page = client.get(reverse("agents:export", args=[export.pk]))
+    assertContains(page, 'http-equiv="refresh"')
+    assert client.get(reverse("agents:export_file", args=[export.pk])).status_code == 404
+    client.force_login(UserFactory(agent=True))
+    assert client.get(reverse("agents:export", args=[export.pk])).status_code == 404
+
+
+def test_exports_are_purged_after_ten_days(client, agent_user, django_capture_on_commit_callbacks):
+    ReportFactory()
+    client.force_login(agent_user)
+    _response, export = request_export(client, django_capture_on_commit_callbacks, kind="xlsx")
+    path = export.file.name
+    with time_machine.travel(timezone.now() + timedelta(days=9)):
+        assert exports.exports_purge() == 0
+    with time_machine.travel(timezone.now() + timedelta(days=11)):
+        assert exports.exports_purge() == 1
+    assert not Export.objects.exists() and not default_storage.exists(path)
