@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Invitation, RecoveryCode, TOTPDevice, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -43,3 +43,45 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     filter_horizontal = []
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """To reset a lost authenticator: delete the row, and the agent sets up a
+    new app at their next login."""
+
+    list_display = ["user", "confirmed_at"]
+    search_fields = ["user__email"]
+    fields = ["user", "confirmed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        RecoveryCode.objects.filter(user=obj.user).delete()
+        super().delete_model(request, obj)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "role", "company", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    fields = [
+        "email",
+        "role",
+        "company",
+        "level",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import normalize_host
-from .models import Company, Website
+from .models import ActivationLetter, Company, Website
 from .selectors import search_companies
 
 
@@ -91,3 +91,16 @@ class WebsiteAdmin(admin.ModelAdmin):
     autocomplete_fields = ["company"]
     list_select_related = ["company"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(ActivationLetter)
+class ActivationLetterAdmin(admin.ModelAdmin):
+    list_display = ["company", "kind", "reports_waiting", "created_at", "posted_at"]
+    list_filter = ["kind"]
+    search_fields = ["=company__siret"]
+    list_select_related = ["company"]
+    fields = ["company", "kind", "reports_waiting", "batch", "created_at", "posted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .emails import REGISTRY
-from .models import DepartmentOffice, OutgoingEmail
+from .models import DepartmentOffice, OutgoingEmail, Subscription
 
 AUDIENCES = {
     "consumer": _("Consommateurs"),
@@ -96,3 +96,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 class DepartmentOfficeAdmin(admin.ModelAdmin):
     list_display = ["department", "name", "email"]
     search_fields = ["department", "name"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "email", "frequency", "last_sent_until"]
+    list_filter = ["frequency"]
+    search_fields = ["name", "user__email", "email"]

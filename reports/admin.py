@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Attachment,
+    Authority,
     BlockedEmail,
     Category,
     DetailQuestion,
@@ -168,3 +169,11 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    """The authorities agents forward reports to."""
+
+    list_display = ["name", "url", "email", "is_active"]
+    list_filter = ["is_active"]

@@ -48,6 +48,9 @@ class ReportSearchForm(forms.Form):
     entreprise = forms.CharField(label=_("Nom de l’entreprise"), required=False, max_length=100)
     site = forms.CharField(label=_("Site internet"), required=False, max_length=200)
     telephone = forms.CharField(label=_("Téléphone signalé"), required=False, max_length=30)
+    pays = forms.CharField(
+        label=_("Pays de l’entreprise (étrangère)"), required=False, max_length=100
+    )
     fichiers = forms.ChoiceField(label=_("Pièces jointes"), required=False,
                                  choices=[("", _("Indifférent")), ("oui", _("Avec")), ("non", _("Sans"))])  # fmt: skip
     avis = forms.ChoiceField(label=_("Avis du consommateur sur la réponse"), required=False,

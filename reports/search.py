@@ -81,6 +81,8 @@ def reports_search(user, filters: dict):
         reports = reports.filter(
             phone=normalize_phone(filters["telephone"]) or filters["telephone"]
         )
+    if filters.get("pays"):
+        reports = reports.filter(company_country__icontains=filters["pays"])
     if filters.get("fichiers") in ("oui", "non"):
         files = Exists(Attachment.objects.filter(report_id=OuterRef("pk")))
         reports = reports.filter(files) if filters["fichiers"] == "oui" else reports.exclude(files)

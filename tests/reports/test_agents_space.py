@@ -438,3 +438,23 @@ def test_an_agent_chooses_their_departments_for_the_home_page(client, agent_user
     home = client.get(reverse("agents:home"))
     assertContains(home, mine.reference)
     assertNotContains(home, other.reference)
+
+
+def test_search_by_the_country_of_a_foreign_company(client, agent_user):
+    german = ReportFactory(company=None, company_name="Shop GmbH", company_country="Allemagne",
+                           status=ReportStatus.NA, expires_at=None)  # fmt: skip
+    french = ReportFactory()
+    client.force_login(agent_user)
+    page = search(client, pays="allemagne").content.decode()
+    assert german.reference in page and french.reference not in page
+
+
+def test_the_admin_keeps_the_authorities_and_resets_a_lost_authenticator(client, admin_user,
+                                                                         agent_user):  # fmt: skip
+    assert Authority.objects.filter(name__startswith="PHAROS").exists()  # seeded
+    TOTPDevice.objects.create(user=agent_user, secret="A" * 32, confirmed_at=timezone.now())
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:reports_authority_changelist")).status_code == 200
+    device = TOTPDevice.objects.get()
+    client.post(reverse("admin:accounts_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert not TOTPDevice.objects.exists()
