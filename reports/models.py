@@ -774,3 +774,17 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StatisticsSnapshot(models.Model):
+    """The public statistics as computed at one moment (reports/statistics.py)."""
+
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("calcul des statistiques")
+        verbose_name_plural = _("calculs des statistiques")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -93,3 +93,10 @@ def purge_exports() -> None:
     from .exports import exports_purge
 
     logger.info("purged %s old exports", exports_purge())
+
+
+@shared_task
+def refresh_statistics() -> None:
+    from .statistics import statistics_refresh
+
+    statistics_refresh()

@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.purge_exports",
         "schedule": crontab(hour=3, minute=53),
     },
+    # The public statistics are read from a snapshot made here.
+    "refresh-statistics": {
+        "task": "reports.tasks.refresh_statistics",
+        "schedule": crontab(minute="*/5"),
+    },
     "anonymise-old-reports": {
         "task": "reports.tasks.anonymise_old_reports",
         "schedule": crontab(hour=2, minute=30),

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, reverse
 
+from reports import statistics_views
 from reports.views import attachment_download
 
 from . import views
@@ -20,6 +21,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/entreprises/", include("companies.urls")),
+    path("api/statistiques", statistics_views.statistics_json, name="statistics_json"),
+    path(
+        "api/statistiques/<slug:table>.csv", statistics_views.statistics_csv, name="statistics_csv"
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("signaler/", include("reports.urls")),
     path("pro/", include("reports.pro_urls")),
     path("agents/", include("reports.agent_urls")),
+    path("statistiques/", statistics_views.statistics_page, name="statistics"),
+    path("statistiques/methode/", statistics_views.method_page, name="statistics_method"),
     path("fichiers/<uuid:uid>/", attachment_download, name="attachment_download"),
     prefix_default_language=False,
 )

@@ -95,3 +95,15 @@ def test_pages_work_without_javascript(live_server, browser):
     page.wait_for_url(live_server.url + "/en/compte/connexion/")
     assert page.locator("h1").inner_text() == "Log in to your space"
     context.close()
+
+
+def test_the_statistics_pages_are_accessible(live_server, page, assert_accessible):
+    page.goto(live_server.url + "/statistiques/")
+    assert page.locator("h1").inner_text() == "Statistiques de SignalConso"
+    assert page.locator("svg[role=img]").count() == 3
+    assert_accessible(page)
+    page.get_by_role(
+        "link", name="Définitions, historique des versions et précautions de lecture"
+    ).click()
+    page.wait_for_url("**/statistiques/methode/")
+    assert_accessible(page)
