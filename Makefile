@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Reinstall only when the dependencies change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install run test lint format messages check-deploy worker beat clean
+.PHONY: help install run test lint format messages check-deploy worker beat otp clean
 
 help:
 	@echo "make run      installe, prépare la base et sert la plateforme sur http://127.0.0.1:8000"
@@ -52,6 +52,10 @@ format: install
 messages: install
 	$(MANAGE) makemessages --locale en --ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --no-obsolete
 	$(MANAGE) compilemessages --locale en --ignore ".venv/*"
+
+# The current login code of the demo agent and administrator (make run).
+otp: install
+	@$(BIN)/python -c "import pyotp; from accounts.demo import DEMO_TOTP_SECRET as k; print(pyotp.TOTP(k).now())"
 
 # What a production deployment must pass (see docs/configuration.md).
 check-deploy: install

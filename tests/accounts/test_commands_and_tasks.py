@@ -37,6 +37,20 @@ def test_the_demo_professional_administers_the_sample_head_office(settings):
     assert access.user.email == "pro@demo.signalconso.test" and access.level == "admin"
 
 
+def test_the_demo_staff_log_in_with_the_printed_authenticator_key(settings, client, capsys):
+    import pyotp
+
+    from accounts.demo import DEMO_TOTP_SECRET
+
+    settings.DEMO_DATA_ALLOWED = True
+    call_command("load_demo_data")
+    assert DEMO_TOTP_SECRET in capsys.readouterr().out
+    client.post("/compte/connexion/", {"username": "agent@dgccrf.finances.gouv.fr",
+                                       "password": "demo-agent-mot-de-passe"})  # fmt: skip
+    response = client.post("/compte/connexion/code/", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+    assert response.status_code == 302 and response["Location"] == "/agents/"
+
+
 def test_demo_data_is_refused_where_it_is_not_allowed(settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):

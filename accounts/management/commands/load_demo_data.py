@@ -8,8 +8,10 @@ deployment can never get accounts with published passwords.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.demo import DEMO_TOTP_SECRET
+from accounts.models import Role, TOTPDevice, User
 from companies.models import AccessLevel, Company, CompanyAccess
 
 # The demo professional administers this head office of the sample register
@@ -62,6 +64,12 @@ class Command(BaseCommand):
                 user.is_superuser = role == Role.ADMIN
                 user.set_password(password)
                 user.save()
+                if user.is_administration_staff:
+                    TOTPDevice.objects.update_or_create(
+                        user=user,
+                        defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": timezone.now(),
+                                  "last_step": 0},
+                    )  # fmt: skip
                 company = Company.objects.filter(siret=DEMO_COMPANY_SIRET).first()
                 if role == Role.PRO and company is not None:
                     CompanyAccess.objects.get_or_create(
@@ -74,4 +82,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "  Le professionnel administre SUPER PRIX (SIRET 812 300 028 00014, siège) : "
             "les signalements sur ses établissements lui sont envoyés par courriel."
+        )
+        self.stdout.write(
+            f"  L’agent et l’administratrice saisissent ensuite un code d’authentification : "
+            f"`make otp` l’affiche (clé TOTP de démonstration : {DEMO_TOTP_SECRET})."
         )
