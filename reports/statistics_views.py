@@ -40,7 +40,8 @@ def bar_chart(months: list[dict]) -> dict:
             "label_x": round(MARGIN + index * width + width / 2, 1),
         })  # fmt: skip
     return {"bars": bars, "top": top, "width": CHART_WIDTH, "height": CHART_HEIGHT,
-            "baseline": CHART_HEIGHT - MARGIN, "margin": MARGIN}  # fmt: skip
+            "baseline": CHART_HEIGHT - MARGIN, "margin": MARGIN, "right": CHART_WIDTH - MARGIN,
+            "label_y": CHART_HEIGHT - MARGIN + 16}  # fmt: skip
 
 
 def line_chart(months: list[dict], key: str) -> dict:
@@ -53,9 +54,12 @@ def line_chart(months: list[dict], key: str) -> dict:
             y = CHART_HEIGHT - MARGIN - (CHART_HEIGHT - 2 * MARGIN) * rate["percent"] / 100
             points.append({"x": round(MARGIN + index * step, 1), "y": round(y, 1),
                            "value": rate["percent"], "label": month["month"]})  # fmt: skip
+    plot = CHART_HEIGHT - 2 * MARGIN
+    grid = [{"y": round(CHART_HEIGHT - MARGIN - plot * pct / 100, 1), "label": f"{pct} %",
+             "label_y": round(CHART_HEIGHT - MARGIN - plot * pct / 100 + 4, 1)} for pct in (0, 50, 100)]  # fmt: skip
     return {"points": points, "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             "width": CHART_WIDTH, "height": CHART_HEIGHT, "margin": MARGIN,
-            "baseline": CHART_HEIGHT - MARGIN, "mid": CHART_HEIGHT / 2}  # fmt: skip
+            "right": CHART_WIDTH - MARGIN, "grid": grid}  # fmt: skip
 
 
 @require_safe

@@ -73,3 +73,17 @@ def test_clear_expired_sessions_keeps_live_ones():
     assert list(Session.objects.values_list("session_key", flat=True)) == [live]
     assert expired != live
     assert clear_expired_sessions.delay().get() == 0
+
+
+def test_demo_reports_fill_two_years_once(settings, categories):
+    from reports.demo import demo_reports
+    from reports.models import Report
+
+    from ..companies.factories import CompanyFactory
+
+    for _ in range(5):
+        CompanyFactory()
+    assert demo_reports(count=40) == 40
+    assert demo_reports(count=40) == 0
+    statuses = set(Report.objects.values_list("status", flat=True))
+    assert {"PromesseAction", "NonConsulte"} <= statuses

@@ -142,3 +142,18 @@ def test_refreshing_keeps_a_day_of_snapshots(dataset):
     with time_machine.travel(NOW, tick=False):
         statistics.statistics_refresh()
     assert StatisticsSnapshot.objects.count() == 1
+
+
+def test_the_charts_coordinates_are_numbers_in_any_language(client, dataset):
+    import re
+
+    with time_machine.travel(NOW, tick=False):
+        statistics.statistics_refresh()
+    for url in (reverse("statistics"), "/en/statistiques/"):
+        html = client.get(url).content.decode()
+        rects = re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', html)
+        assert len(rects) == 2  # the two months
+        values = [v for rect in rects for v in rect]
+        values += re.findall(r'<(?:line|circle|text)[^>]* (?:x1|y1|cx|cy|y)="([^"]+)"', html)
+        values += re.findall(r'<polyline points="([^"]+)"', html)[0].replace(",", " ").split()
+        assert values and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in values), values

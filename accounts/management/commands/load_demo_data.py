@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_TOTP_SECRET
 from accounts.models import Role, TOTPDevice, User
 from companies.models import AccessLevel, Company, CompanyAccess
+from reports.demo import demo_reports
 
 # The demo professional administers this head office of the sample register
 # (companies/data/), so its users hear of every SUPER PRIX establishment.
@@ -76,6 +77,9 @@ class Command(BaseCommand):
                         company=company, user=user, defaults={"level": AccessLevel.ADMIN}
                     )
 
+        reports = demo_reports()
+        if reports:
+            self.stdout.write(f"{reports} signalements de démonstration créés sur deux ans.")
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
         for email, password, _first, _last, _role, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  {purpose:<16} {email:<34} mot de passe : {password}")
