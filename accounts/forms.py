@@ -41,32 +41,44 @@ class LoginForm(AuthenticationForm):
     def clean(self):
         """Refuses at once past LOGIN_FAILURES failures in 15 minutes for the
         address or the client; counts each failure."""
-        keys = _failure_keys(self.cleaned_data.get("username"), self.request)
-        if any((cache.get(key) or 0) >= settings.LOGIN_FAILURES for key in keys):
+        keys = failure_keys(self.request, email=self.cleaned_data.get("username"))
+        if too_many_failures(keys):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             return super().clean()
         except forms.ValidationError:
-            for key in keys:
-                if not cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW):
-                    try:
-                        cache.incr(key)
-                    except ValueError:
-                        cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW)
+            count_failure(keys)
             raise
 
 
 LOGIN_FAILURE_WINDOW = 15 * 60
 
 
-def _failure_keys(email, request) -> list[str]:
-    """Counters of the current 15-minute window (a fixed window: simple, and
-    the same whatever the cache)."""
+def failure_keys(request, *, email: str | None = None, user_id: int | None = None) -> list[str]:
+    """Counters of failed logins or codes in the current 15-minute window (a
+    fixed window: simple, and the same whatever the cache), shared by the
+    password and the second factor: per client, per address, per account."""
     window = int(timezone.now().timestamp() // LOGIN_FAILURE_WINDOW)
     keys = [f"login-failures:ip:{client_ip(request)}:{window}"] if request is not None else []
     if email:
         keys.append(f"login-failures:email:{str(email).lower()}:{window}")
+    if user_id:
+        keys.append(f"login-failures:user:{user_id}:{window}")
     return keys
+
+
+def too_many_failures(keys: list[str]) -> bool:
+    return any((cache.get(key) or 0) >= settings.LOGIN_FAILURES for key in keys)
+
+
+def count_failure(keys: list[str]) -> None:
+    """Atomic in the shared cache: parallel attempts are all counted."""
+    for key in keys:
+        if not cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW + 60):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW + 60)
 
 
 class SecondFactorForm(forms.Form):
@@ -143,6 +155,15 @@ class EmailChangeForm(forms.Form):
             raise forms.ValidationError(_("C’est déjà votre adresse."))
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(_("Cette adresse est déjà celle d’un autre compte."))
+        domain = email.rpartition("@")[2]
+        if (
+            self.user.is_administration_staff
+            and domain not in settings.ADMINISTRATION_EMAIL_DOMAINS
+        ):
+            raise forms.ValidationError(
+                _("Seules les adresses de l’administration sont acceptées (%(domains)s).")
+                % {"domains": ", ".join(settings.ADMINISTRATION_EMAIL_DOMAINS)}
+            )
         return email
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from companies.forms import PasswordChoiceForm
 from notifications.services import email_queue
@@ -28,6 +28,9 @@ from .forms import (
     NamesForm,
     ResetRequestForm,
     SecondFactorForm,
+    count_failure,
+    failure_keys,
+    too_many_failures,
 )
 from .models import User
 from .services import AccessRefused, invitation_accept, invitation_from_token
@@ -94,11 +97,19 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_setup")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Wrong codes count with wrong passwords, per account and per client,
+        # in the shared cache: parallel guesses and fresh logins do not reset them.
+        keys = failure_keys(request, email=user.email, user_id=user.pk)
+        if too_many_failures(keys):
+            request.session.pop(PENDING_KEY, None)
+            messages.error(request, _("Trop d’essais : réessayez dans 15 minutes."))
+            return redirect("accounts:login")
         code, recovery = form.cleaned_data["code"], form.cleaned_data["recovery"]
         ok = (second_factor.totp_check(user.totp, code) if code
               else second_factor.recovery_code_use(user, recovery))  # fmt: skip
         if ok:
             return _finish_login(request, user)
+        count_failure(keys)
         pending = request.session[PENDING_KEY]
         pending["tries"] += 1
         request.session[PENDING_KEY] = pending
@@ -122,8 +133,15 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp")
     device = second_factor.device_for_setup(user)
     form = SecondFactorForm(request.POST or None)
+    keys = failure_keys(request, email=user.email, user_id=user.pk)
+    if request.method == "POST" and too_many_failures(keys):
+        request.session.pop(PENDING_KEY, None)
+        messages.error(request, _("Trop d’essais : réessayez dans 15 minutes."))
+        return redirect("accounts:login")
     if request.method == "POST" and form.is_valid():
         codes = second_factor.device_confirm(device, form.cleaned_data["code"])
+        if codes is None:
+            count_failure(keys)
         if codes is not None:
             pending = request.session.get(PENDING_KEY, {})
             response = _finish_login(request, user)
@@ -187,7 +205,8 @@ def account(request: HttpRequest) -> HttpResponse:
         email_form = EmailChangeForm(request.POST, user=request.user)
         if email_form.is_valid():
             new = email_form.cleaned_data["email"]
-            token = signing.dumps({"user": request.user.pk, "email": new}, salt=EMAIL_CHANGE_SALT)
+            token = signing.dumps({"user": request.user.pk, "email": new, "old": request.user.email},
+                                  salt=EMAIL_CHANGE_SALT)  # fmt: skip
             email_queue("email_change", to=new, data={"token": token},
                         language=get_language() or "fr", user=request.user)  # fmt: skip
             messages.success(
@@ -201,18 +220,22 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", context, status=400 if failed else 200)
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 @login_required
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to the new address: a button confirms the change. The
+    link names the address it replaces, so it works once."""
     try:
         data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
     except signing.BadSignature:
         data = {}
-    if data.get("user") != request.user.pk:
+    if data.get("user") != request.user.pk or data.get("old") != request.user.email:
         messages.error(
             request, _("Ce lien n’est plus valable : demandez de nouveau le changement.")
         )
         return redirect("accounts:account")
+    if request.method == "GET":
+        return render(request, "accounts/email_confirm.html", {"email": data["email"]})
     try:
         with transaction.atomic():
             User.objects.filter(pk=request.user.pk).update(email=data["email"])

@@ -159,6 +159,8 @@ def activation_complete(
     now = timezone.now()
     if row.used_at is not None or row.expires_at <= now or row.failed_attempts >= TRIES_PER_CODE:
         raise ActivationRefused(_("Ce lien d’activation a déjà servi ou n’est plus valable."))
+    if company_has_users(row.company):
+        raise ActivationRefused(_("Cette entreprise a déjà un compte : demandez une invitation."))
     email = User.objects.normalize_email(email)
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -169,7 +171,8 @@ def activation_complete(
     CompanyAccess.objects.get_or_create(
         company=row.company, user=user, defaults={"level": AccessLevel.ADMIN}
     )
-    ActivationCode.objects.filter(pk=row.pk).update(used_at=now)
+    # This code is spent, and so are the other letters' codes.
+    ActivationCode.objects.filter(company=row.company, used_at__isnull=True).update(used_at=now)
     Event.objects.create(company=row.company, user=user, actor=ActorKind.PRO,
                          action="company_activated", details={"email": email})  # fmt: skip
     return user
@@ -212,8 +215,9 @@ def companies_to_activate():
     most 3 letters. Those with the most reports waiting first."""
     now = timezone.now()
     waiting = Report.objects.filter(company=OuterRef("pk"), status=ReportStatus.TRAITEMENT_EN_COURS)
-    reach = Q(company_id=OuterRef("pk")) | Q(company__siren=OuterRef("siren"),
-                                              company__is_head_office=True)  # fmt: skip
+    reach = Q(company_id=OuterRef("pk"), user__is_active=True) | Q(
+        company__siren=OuterRef("siren"), company__is_head_office=True, user__is_active=True
+    )
     posted = ActivationLetter.objects.filter(company=OuterRef("pk"), posted_at__isnull=False)
     return (
         Company.objects.filter(Exists(waiting))
@@ -261,10 +265,9 @@ def letters_batch_prepare(*, companies, by) -> LetterBatch:
 @transaction.atomic
 def letters_batch_posted(*, batch: LetterBatch, by) -> int:
     """The agent confirms the letters went to the post."""
-    if batch.posted_at is not None:
-        return 0
     now = timezone.now()
-    LetterBatch.objects.filter(pk=batch.pk).update(posted_at=now)
+    if not LetterBatch.objects.filter(pk=batch.pk, posted_at__isnull=True).update(posted_at=now):
+        return 0  # confirmed already
     letters = list(batch.letters.select_related("company"))
     ActivationLetter.objects.filter(batch=batch).update(posted_at=now)
     for letter in letters:

@@ -5,10 +5,11 @@ from django.contrib.auth import login
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 from accounts.services import AccessRefused, company_access_change, company_access_give
 from notifications.services import email_queue
 from reports.pro_forms import AccessInviteForm
@@ -65,6 +66,24 @@ def activate_finish(request: HttpRequest, token: str) -> HttpResponse:
     code = ActivationCode.objects.select_related("company").filter(pk=data.get("code")).first()
     if code is None or code.used_at is not None:
         return render(request, "pro/activate_expired.html", status=404)
+    existing = User.objects.filter(email=User.objects.normalize_email(data["email"])).first()
+    if existing is not None:
+        # An account exists: its owner signs in (with their password) to link it.
+        if request.user != existing:
+            messages.info(request, _("Un compte existe pour cette adresse : connectez-vous pour "
+                                     "l’ajouter à l’entreprise."))  # fmt: skip
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        if request.method == "POST":
+            try:
+                activation_complete(code_id=code.pk, email=existing.email, first_name="",
+                                    last_name="", password="")  # fmt: skip
+            except ActivationRefused as refusal:
+                messages.error(request, refusal.message)
+                return redirect("pro:activate")
+            messages.success(request, _("Vous avez maintenant accès à %(company)s.")
+                             % {"company": code.company.name})  # fmt: skip
+            return redirect("pro:reports")
+        return render(request, "pro/activate_link.html", {"company": code.company})
     form = PasswordChoiceForm(request.POST or None, email=data["email"])
     if request.method == "POST" and form.is_valid():
         try:

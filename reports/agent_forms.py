@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput
@@ -132,7 +133,16 @@ class SubscriptionForm(forms.Form):
                                   choices=[("daily", _("Chaque jour")), ("weekly", _("Chaque lundi"))],
                                   widget=forms.RadioSelect, initial="daily")  # fmt: skip
     email = forms.EmailField(label=_("Boîte de service (facultatif)"), required=False,
+                             validators=[lambda value: _administration_address(value)],
                              help_text=_("Pour l’envoyer à une boîte départementale plutôt qu’à vous."))  # fmt: skip
+
+
+def _administration_address(email: str) -> None:
+    if email and email.rpartition("@")[2].lower() not in settings.ADMINISTRATION_EMAIL_DOMAINS:
+        raise forms.ValidationError(
+            _("Seules les adresses de l’administration sont acceptées (%(domains)s).")
+            % {"domains": ", ".join(settings.ADMINISTRATION_EMAIL_DOMAINS)}
+        )
 
 
 class AgentInviteForm(forms.Form):

@@ -44,6 +44,7 @@ from .forms import AttachmentsForm, SiretForm
 from .models import (
     ActorKind,
     Bookmark,
+    Event,
     Export,
     ExportStatus,
     Rating,
@@ -72,18 +73,32 @@ PAGE_SIZE = 25
 ACTING_ROLES = (Role.AGENT, Role.FOOD_SAFETY_AGENT, Role.ADMIN)
 
 
-def staff_required(view):
-    """The administration's staff only: anonymous users log in, others get 404."""
+def staff_required(view=None, *, personal: bool = False, roles=None):
+    """The administration's staff only: anonymous users log in, others get
+    404. A read-only administrator gets 403 on any POST, unless the view only
+    touches their own things (`personal`: saved searches, bookmarks, exports).
+    `roles` narrows the view to some roles (others get 404)."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_administration_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.is_administration_staff or (roles and user.role not in roles):
+                raise Http404
+            if request.method == "POST" and user.role == Role.READONLY_ADMIN and not personal:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+# Website moderation and letters act on every report of a company or a host:
+# not for food-safety agents, who see only part of them.
+MODERATORS = (Role.AGENT, Role.ADMIN, Role.READONLY_ADMIN)
 
 
 def _may_act(user) -> None:
@@ -113,10 +128,15 @@ def home(request: HttpRequest) -> HttpResponse:
                  .select_related("company").order_by("-created_at")[:10])  # fmt: skip
     context = {
         "dangerous": list(dangerous),
-        "latest": list(mine.select_related("company").order_by("-created_at")[:10]),
-        "websites_to_identify": Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED).count(),
+        "websites_to_identify": Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED).count()
+        if request.user.role in MODERATORS
+        else 0,
         # Capped: the count of a long list only says "many".
-        "companies_to_activate": len(companies_to_activate().values_list("pk", flat=True)[:1000]),
+        "companies_to_activate": len(companies_to_activate().values_list("pk", flat=True)[:1000])
+        if request.user.role in MODERATORS
+        else 0,
+        "latest": list(mine.select_related("company").order_by("-created_at")[:10]),
+        "moderator": request.user.role in MODERATORS,
         "departments": request.user.departments,
     }
     return render(request, "agents/home.html", context)
@@ -149,7 +169,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "agents/search.html", context, status=400 if form.errors else 200)
 
 
-@staff_required
+@staff_required(personal=True)
 @require_POST
 def search_save(request: HttpRequest) -> HttpResponse:
     form = SaveSearchForm(request.POST)
@@ -162,7 +182,7 @@ def search_save(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('agents:search')}?{query}")
 
 
-@staff_required
+@staff_required(personal=True)
 @require_POST
 def search_forget(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()
@@ -249,7 +269,7 @@ def report_inspection(request: HttpRequest, reference: str) -> HttpResponse:
     return _acted(request, report, _("Le contrôle est consigné."))
 
 
-@staff_required
+@staff_required(personal=True)
 @require_POST
 def report_bookmark(request: HttpRequest, reference: str) -> HttpResponse:
     report = _report_or_404(request, reference)
@@ -322,7 +342,7 @@ def report_admin_action(request: HttpRequest, reference: str, action: str) -> Ht
     raise Http404
 
 
-@staff_required
+@staff_required(personal=True)
 @require_http_methods(["GET", "POST"])
 def subscriptions(request: HttpRequest) -> HttpResponse:
     """The agent's standing searches, emailed daily or on Mondays."""
@@ -343,13 +363,16 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                 request, _("L’abonnement est créé : les nouveaux signalements vous seront envoyés.")
             )
         else:
-            messages.error(request, _("Donnez un nom à l’abonnement, et vérifiez les filtres."))
+            problems = [str(e) for errors in form.errors.values() for e in errors]
+            messages.error(
+                request, " ".join(problems) or _("Vérifiez les filtres de la recherche.")
+            )
         return redirect("agents:subscriptions")
     context = {"subscriptions": Subscription.objects.filter(user=request.user).order_by("name")}
     return render(request, "agents/subscriptions.html", context)
 
 
-@staff_required
+@staff_required(personal=True)
 @require_POST
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Subscription, pk=pk, user=request.user).delete()
@@ -384,7 +407,7 @@ EXPORT_TYPES = {
 }
 
 
-@staff_required
+@staff_required(personal=True)
 @require_POST
 def export_create(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind")
@@ -449,7 +472,8 @@ def companies(request: HttpRequest) -> HttpResponse:
     if results:
         stats = {
             row["company_id"]: row
-            for row in Report.objects.filter(company__in=results)
+            for row in Report.objects.visible_to(request.user)
+            .filter(company__in=results)
             .values("company_id")
             .annotate(
                 total=Count("pk"),
@@ -520,7 +544,7 @@ def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
     return render(request, "agents/company.html", context)
 
 
-@staff_required
+@staff_required(roles=MODERATORS)
 @require_http_methods(["GET", "POST"])
 def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
     """Companies reached by post: select, print one PDF of letters, confirm."""
@@ -540,7 +564,7 @@ def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
     return render(request, "agents/to_activate.html", context)
 
 
-@staff_required
+@staff_required(roles=MODERATORS)
 @require_http_methods(["GET", "POST"])
 def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(LetterBatch, pk=pk)
@@ -554,17 +578,21 @@ def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
                   "may_act": request.user.role in ACTING_ROLES})  # fmt: skip
 
 
-@staff_required
+@staff_required(roles=(Role.AGENT, Role.ADMIN))
 @require_safe
 def letter_batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letters carry working activation codes: agents who post letters
+    only, and every download leaves an event."""
     batch = get_object_or_404(LetterBatch, pk=pk)
+    Event.objects.create(user=request.user, actor=ActorKind.AGENT, action="letters_downloaded",
+                         details={"batch": batch.pk})  # fmt: skip
     return stored_file_response(batch.pdf, f"courriers-{batch.pk}.pdf", "application/pdf")
 
 
 # --- Websites -----------------------------------------------------------------------------
 
 
-@staff_required
+@staff_required(roles=MODERATORS)
 @require_http_methods(["GET", "POST"])
 def websites(request: HttpRequest) -> HttpResponse:
     """Hosts reported but not identified: link one to its company, or mark it."""

@@ -104,7 +104,7 @@ def detect(head: bytes, upload) -> Kind | None:
         return GIF
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return HEIC
-    if b"%PDF-" in head[:1024]:
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return _office_kind(upload)

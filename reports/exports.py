@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from signalconso.locks import job_lock
 
@@ -92,6 +93,15 @@ def export_build(*, export_id: int) -> None:
     )
 
 
+def _cell(value):
+    """Text as typed by anybody: never a formula, never a character XLSX refuses."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value[:1] in ("=", "+", "-", "@"):
+            value = "'" + value
+    return value
+
+
 def _response(report: Report) -> Response | None:
     try:
         return report.response
@@ -111,7 +121,7 @@ def _build_xlsx(export: Export) -> int:
     count = 0
     # A server-side cursor on PostgreSQL: rows arrive CHUNK at a time.
     for report in reports.iterator(chunk_size=CHUNK):
-        sheet.append([value(report, _response(report)) for _title, value in COLUMNS])
+        sheet.append([_cell(value(report, _response(report))) for _title, value in COLUMNS])
         count += 1
     with tempfile.TemporaryFile() as out:
         workbook.save(out)

@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 MAX_REMINDERS = 2
 REMINDER_INTERVAL = timedelta(days=7)
-LAST_CHANCE_BEFORE = timedelta(days=1)
 ANONYMISE_AFTER = timedelta(days=5 * 365)
 BATCH = 1000
 
@@ -63,15 +62,19 @@ def send_reminders() -> int:
         waiting = Report.objects.filter(
             _has_users(), status__in=lifecycle.WAITING_FOR_COMPANY, expires_at__gt=now
         ).select_related("company")
-        due = waiting.filter(
-            reminder_count__lt=MAX_REMINDERS, expires_at__gt=now + LAST_CHANCE_BEFORE
-        ).filter(
-            Q(reminded_at__lte=now - REMINDER_INTERVAL)
-            | Q(reminded_at__isnull=True, created_at__lte=now - REMINDER_INTERVAL)
+        due = (
+            waiting.filter(reminder_count__lt=MAX_REMINDERS)
+            .exclude(expires_at__date__lte=timezone.localdate(now) + timedelta(days=1))
+            .filter(
+                Q(reminded_at__lte=now - REMINDER_INTERVAL)
+                | Q(reminded_at__isnull=True, created_at__lte=now - REMINDER_INTERVAL)
+            )
         )
         for report in _in_batches(due):
             reminded += _remind(report, now)
-        for report in _in_batches(waiting.filter(expires_at__lte=now + LAST_CHANCE_BEFORE)):
+        # The day before the deadline (local days): whatever the hour of the run.
+        tomorrow = timezone.localdate(now) + timedelta(days=1)
+        for report in _in_batches(waiting.filter(expires_at__date=tomorrow)):
             _last_chance(report)
         return reminded
 
@@ -197,7 +200,10 @@ def anonymise_old_reports() -> int:
         )
         done = 0
         for report in _in_batches(old):
-            lifecycle.report_anonymise(report=report)
+            try:
+                lifecycle.report_anonymise(report=report)
+            except lifecycle.IllegalTransition:
+                continue  # anonymised meanwhile
             done += 1
         return done
 
@@ -245,7 +251,8 @@ def send_subscription_digests() -> int:
                     data={"name": subscription.name, "reports": reports,
                           "period": subscription.frequency},
                     user=owner,
-                    dedupe_key=f"digest:{subscription.pk}:{now:%Y%m%d}",
+                    # Keyed by the start of its period: a second run sends the rest.
+                    dedupe_key=f"digest:{subscription.pk}:{since.isoformat()}",
                 )  # fmt: skip
                 sent += 1
         return sent

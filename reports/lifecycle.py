@@ -62,6 +62,14 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "anonymise": {status: (S.SUPPRESSION_RGPD,) for status in S if status != S.SUPPRESSION_RGPD},
     # A website identified later: its recent reports go to the company.
     "attribute": {S.NA: (S.TRAITEMENT_EN_COURS,)},
+    # An administrator points an unanswered report at another company: it is
+    # sent to that one afresh.
+    "redirect": {
+        S.TRAITEMENT_EN_COURS: (S.TRAITEMENT_EN_COURS,),
+        S.TRANSMIS: (S.TRAITEMENT_EN_COURS,),
+        S.NON_CONSULTE: (S.TRAITEMENT_EN_COURS,),
+        S.CONSULTE_IGNORE: (S.TRAITEMENT_EN_COURS,),
+    },
 }
 ANSWER_STATUS = {
     ResponseKind.ACCEPTED: S.PROMESSE_ACTION,
@@ -224,6 +232,8 @@ def report_answer(
         )
     new_status = ANSWER_STATUS[kind]
     now = timezone.now()
+    if report.expires_at is not None and report.expires_at <= now:
+        raise IllegalTransition(_("Le délai de réponse de ce signalement est passé."))
     old = _move(report, "answer", new_status)
     response = Response.objects.create(
         report=report,
@@ -301,10 +311,30 @@ def report_attribute(*, report: Report, company, user) -> bool:
     expires_at = initial_expiry(status=S.TRAITEMENT_EN_COURS,
                                 company_has_users=company_has_users(company), now=now)  # fmt: skip
     _move(report, "attribute", S.TRAITEMENT_EN_COURS, company=company, expires_at=expires_at,
-          **company.report_snapshot())  # fmt: skip
+          reminded_at=now, **company.report_snapshot())  # fmt: skip
     _event(report, "company_attributed", actor=ActorKind.AGENT, user=user, siret=company.siret)
     _alert_company(report)
+    report_index([report.pk])
     return True
+
+
+@transaction.atomic
+def report_redirect(*, report: Report, company) -> None:
+    """The report goes to another company as if filed about it now: a new
+    deadline, unread, no reminder yet, and the new company's alert. A report
+    kept from companies (NA) only changes its company."""
+    now = timezone.now()
+    if report.status == S.NA:
+        Report.objects.filter(pk=report.pk).update(company=company, **company.report_snapshot())
+    else:
+        expires_at = initial_expiry(status=S.TRAITEMENT_EN_COURS,
+                                    company_has_users=company_has_users(company), now=now)  # fmt: skip
+        _move(report, "redirect", S.TRAITEMENT_EN_COURS, company=company, expires_at=expires_at,
+              read_at=None, closed_at=None, reminder_count=0, reminded_at=now,
+              **company.report_snapshot())  # fmt: skip
+        report.company = company
+        _alert_company(report)
+    report_index([report.pk])
 
 
 @transaction.atomic
@@ -321,6 +351,11 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
     Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
     transaction.on_commit(lambda: _delete_files(names))
     OutgoingEmail.objects.filter(report=report, status="pending").update(status="cancelled")
+    # The address goes from the outbox and the history too.
+    OutgoingEmail.objects.filter(report=report).exclude(status="sending").update(to=[])
+    for event in report.events.filter(action="email_sent"):
+        event.details = {**event.details, "to": []}
+        event.save(update_fields=["details"])
     report_index([report.pk])
     _event(report, "report_anonymised", actor=ActorKind.AGENT if user else ActorKind.SYSTEM,
            user=user, at_consumer_request=at_consumer_request, **{"from": old})  # fmt: skip

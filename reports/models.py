@@ -259,7 +259,9 @@ class ReportQuerySet(models.QuerySet):
             reach = models.Q(company_id__in=accesses.values("company_id")) | models.Q(
                 company__siren__in=head_offices.values("company__siren")
             )
-            return self.filter(reach).exclude(status=ReportStatus.NA)
+            # Sent to the company: it has a deadline (NA reports never do, even
+            # once anonymised).
+            return self.filter(reach, expires_at__isnull=False)
         if user.role in (Role.AGENT, Role.ADMIN, Role.READONLY_ADMIN):
             return self.all()
         if user.role == Role.FOOD_SAFETY_AGENT:

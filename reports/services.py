@@ -713,9 +713,8 @@ def report_change_company(*, report: Report, user, company: Company) -> None:
             % {"days": CHANGE_COMPANY_DAYS}
         )
     before = report.company_siret
-    Report.objects.filter(pk=report.pk).update(company=company, **company.report_snapshot())
+    lifecycle.report_redirect(report=report, company=company)
     _agent_event(report, user, "company_changed", before=before, after=company.siret)
-    report_index([report.pk])
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@ and its window, computed by a periodic task into a snapshot (no page view
 scans the reports).
 
 Definitions are versioned (METRICS_VERSION, CHANGELOG); the method page
-explains each one. Rates count only reports filed more than SETTLING_DAYS
+explains each one. A report was sent to a company when it has a deadline
+(`expires_at`): that stays true once it is anonymised, unlike its status. Rates count only reports filed more than SETTLING_DAYS
 ago, so that young reports, which companies have not had time to read or
 answer, do not pull them down.
 """
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from signalconso.locks import job_lock
 
-from .models import Report, ReportStatus, ResponseKind, Review, StatisticsSnapshot
+from .models import Report, ResponseKind, Review, StatisticsSnapshot
 
 METRICS_VERSION = "1.0"
 CHANGELOG = [
@@ -92,8 +93,8 @@ def compute(now=None) -> dict:
     settled = reports.filter(created_at__lt=settled_before)
     counts = settled.aggregate(
         filed=Count("pk"),
-        sent=Count("pk", filter=~Q(status=ReportStatus.NA)),
-        read=Count("pk", filter=~Q(status=ReportStatus.NA) & Q(read_at__isnull=False)),
+        sent=Count("pk", filter=Q(expires_at__isnull=False)),
+        read=Count("pk", filter=Q(expires_at__isnull=False) & Q(read_at__isnull=False)),
         answered=Count("pk", filter=Q(response__isnull=False)),
         promises=Count("pk", filter=Q(response__kind=ResponseKind.ACCEPTED)),
     )
@@ -103,7 +104,7 @@ def compute(now=None) -> dict:
         .annotate(n=Count("pk"))
     )
     rated = sum(ratings.values())
-    sent_settled = settled.exclude(status=ReportStatus.NA)
+    sent_settled = settled.filter(expires_at__isnull=False)
     figures = {
         "reports_total": {"count": reports.count(), "window": "all"},
         "reports_last_30_days": {
@@ -140,8 +141,8 @@ def _by_category(settled) -> list[dict]:
         .values("top")
         .annotate(
             filed=Count("pk"),
-            sent=Count("pk", filter=~Q(status=ReportStatus.NA)),
-            read=Count("pk", filter=~Q(status=ReportStatus.NA) & Q(read_at__isnull=False)),
+            sent=Count("pk", filter=Q(expires_at__isnull=False)),
+            read=Count("pk", filter=Q(expires_at__isnull=False) & Q(read_at__isnull=False)),
             answered=Count("pk", filter=Q(response__isnull=False)),
         )
         .order_by("-filed")
@@ -158,16 +159,19 @@ def _by_category(settled) -> list[dict]:
 
 
 def _monthly(reports, now, settled_before) -> list[dict]:
-    first = (now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-             - timedelta(days=31 * (MONTHS - 1))).replace(day=1)  # fmt: skip
+    # The first day of the month MONTHS - 1 months ago: MONTHS months in all.
+    local = timezone.localtime(now)
+    months_back = local.year * 12 + local.month - 1 - (MONTHS - 1)
+    first = local.replace(year=months_back // 12, month=months_back % 12 + 1, day=1, hour=0,
+                          minute=0, second=0, microsecond=0)  # fmt: skip
     rows = (
         reports.filter(created_at__gte=first)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(
             filed=Count("pk"),
-            sent=Count("pk", filter=~Q(status=ReportStatus.NA)),
-            read=Count("pk", filter=~Q(status=ReportStatus.NA) & Q(read_at__isnull=False)),
+            sent=Count("pk", filter=Q(expires_at__isnull=False)),
+            read=Count("pk", filter=Q(expires_at__isnull=False) & Q(read_at__isnull=False)),
             answered=Count("pk", filter=Q(response__isnull=False)),
             settled=Count("pk", filter=Q(created_at__lt=settled_before)),
         )

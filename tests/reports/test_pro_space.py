@@ -354,9 +354,15 @@ def test_email_change_is_confirmed_by_a_link_to_the_new_address(
     pro.refresh_from_db()
     assert pro.email != "nouvelle@example.fr"
     link = re.search(r"https?://[^/\s]+(/compte/adresse/[^\s]+/)", message.body).group(1)
-    client.get(link)
+    assertContains(client.get(link), "nouvelle@example.fr")  # a button, not a GET that changes
+    pro.refresh_from_db()
+    assert pro.email != "nouvelle@example.fr"
+    client.post(link)
     pro.refresh_from_db()
     assert pro.email == "nouvelle@example.fr"
+    # Once: the link names the address it replaced.
+    client.post(link)
+    assertContains(client.get(reverse("accounts:account")), "nouvelle@example.fr")
     UserFactory(email="prise@example.fr")
     response = client.post(
         reverse("accounts:account"), {"form": "email", "email": "prise@example.fr"}

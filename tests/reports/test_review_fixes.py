@@ -1,0 +1,179 @@
+"""What a review of the agents' and companies' spaces found, each now a test."""
+
+import io
+from datetime import timedelta
+
+import pyotp
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import TOTPDevice
+from companies import activation
+from companies.models import LetterBatch
+from notifications.models import OutgoingEmail
+from reports import jobs, lifecycle
+from reports.models import Export, ReportStatus, Response
+
+from ..accounts.factories import UserFactory
+from ..companies.factories import CompanyFactory
+from .factories import ReportFactory, company_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("categories")]
+
+
+def test_wrong_codes_count_across_fresh_logins(client, agent_user, password, settings):
+    settings.LOGIN_FAILURES = 10
+    TOTPDevice.objects.create(
+        user=agent_user, secret=pyotp.random_base32(), confirmed_at=timezone.now()
+    )
+    moment = timezone.now().replace(minute=1, second=0)
+    with time_machine.travel(moment, tick=False):
+        for _ in range(10):
+            client.post(
+                reverse("accounts:login"), {"username": agent_user.email, "password": password}
+            )
+            client.post(reverse("accounts:otp"), {"code": "000000"})
+        client.post(reverse("accounts:login"), {"username": agent_user.email, "password": password})
+        right = pyotp.TOTP(TOTPDevice.objects.get().secret).now()
+        response = client.post(reverse("accounts:otp"), {"code": right})
+    assert response["Location"] == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_read_only_admin_keeps_personal_tools_and_nothing_else(client, readonly_admin_user):
+    report = ReportFactory()
+    client.force_login(readonly_admin_user)
+    assert client.post(reverse("agents:bookmark", args=[report.reference])).status_code == 302
+    assert client.post(reverse("agents:export_create"), {"kind": "xlsx"}).status_code == 302
+    assert (
+        client.post(reverse("agents:tags", args=[report.reference]), {"tags": []}).status_code
+        == 403
+    )
+    batch = LetterBatch.objects.create(pdf="letters/x.pdf")
+    assert client.get(reverse("agents:letter_batch_pdf", args=[batch.pk])).status_code == 404
+
+
+def test_a_food_safety_agent_does_not_moderate_websites_or_letters(client):
+    client.force_login(UserFactory(food_safety_agent=True))
+    for url in (reverse("agents:websites"), reverse("agents:companies_to_activate")):
+        assert client.get(url).status_code == 404
+
+
+def test_subscriptions_go_to_the_administration_only(client, agent_user):
+    from notifications.models import Subscription
+
+    client.force_login(agent_user)
+    client.post(reverse("agents:subscriptions"), {"name": "Fuite", "frequency": "daily",
+                                                  "email": "moi@gmail.com", "query": ""})  # fmt: skip
+    assert not Subscription.objects.exists()
+
+
+def test_changing_the_company_sends_the_report_afresh(
+    admin_user, django_capture_on_commit_callbacks
+):
+    from reports.services import report_change_company
+
+    with time_machine.travel(timezone.now() - timedelta(days=24)):
+        report = ReportFactory(read=True)
+    new = CompanyFactory()
+    pro = company_user(new)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_change_company(report=report, user=admin_user, company=new)
+    report.refresh_from_db()
+    assert report.company == new and report.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert report.read_at is None and report.expires_at > timezone.now() + timedelta(days=24)
+    assert [m.to for m in mail.outbox] == [[pro.email]]
+
+
+def test_an_anonymised_report_kept_from_the_company_stays_hidden(client):
+    report = ReportFactory(status=ReportStatus.NA, expires_at=None)  # company set, not sent
+    pro = company_user(report.company)
+    lifecycle.report_anonymise(report=report)
+    client.force_login(pro)
+    assert client.get(reverse("pro:report", args=[report.reference])).status_code == 404
+
+
+def test_anonymisation_forgets_the_address_in_the_outbox_and_the_history(
+    django_capture_on_commit_callbacks,
+):
+    report = ReportFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.report_filed(report=report)
+    lifecycle.report_anonymise(report=report)
+    assert all(
+        row.to == [] for row in OutgoingEmail.objects.filter(kind="consumer_acknowledgement")
+    )
+    assert all(e.details["to"] == [] for e in report.events.filter(action="email_sent"))
+
+
+def test_exports_never_hold_formulas_or_illegal_characters(client, agent_user,
+                                                           django_capture_on_commit_callbacks):  # fmt: skip
+    ReportFactory(description='=HYPERLINK("http://evil")\x0b ligne')
+    client.force_login(agent_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("agents:export_create"), {"kind": "xlsx"})
+    export = Export.objects.get()
+    sheet = load_workbook(io.BytesIO(export.file.open("rb").read())).active
+    description = list(sheet.iter_rows(values_only=True))[1][10]
+    assert description == '\'=HYPERLINK("http://evil") ligne'
+
+
+def test_no_answer_after_the_deadline():
+    report = ReportFactory(read=True, expires_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(lifecycle.IllegalTransition):
+        lifecycle.report_answer(report=report, user=company_user(report.company), kind="accepted",
+                                reason="geste", message="Trop tard")  # fmt: skip
+    assert not Response.objects.exists()
+
+
+def test_an_existing_account_signs_in_to_take_a_letters_code(client, password,
+                                                            django_capture_on_commit_callbacks):  # fmt: skip
+    import re
+
+    company = CompanyFactory()
+    owner = company_user(CompanyFactory())
+    _row, code = activation.activation_code_issue(company=company)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("pro:activate"), {"siret": company.siret, "code": code, "email": owner.email}
+        )
+    link = re.search(r"https?://[^/\s]+(/pro/activer/[^\s]+/)", mail.outbox[-1].body).group(1)
+    response = client.post(link, {"first_name": "X", "last_name": "Y",
+                                  "password1": "un autre mot de passe", "password2": "un autre mot de passe"})  # fmt: skip
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:login")
+    )
+    owner.refresh_from_db()
+    assert (
+        owner.check_password(password)
+        and not owner.company_accesses.filter(company=company).exists()
+    )
+    client.force_login(owner)
+    client.post(link)
+    assert owner.company_accesses.filter(company=company, level="admin").exists()
+
+
+def test_a_second_digest_the_same_day_sends_the_reports_filed_since(client, agent_user,
+                                                                   django_capture_on_commit_callbacks):  # fmt: skip
+    from notifications.models import Subscription
+
+    morning = timezone.localtime().replace(hour=7, minute=0, second=0, microsecond=0)
+    if morning.weekday() == 0:
+        morning += timedelta(days=1)
+    Subscription.objects.create(user=agent_user, name="Var", filters={"departements": ["83"]},
+                                last_sent_until=morning - timedelta(days=1))  # fmt: skip
+    with time_machine.travel(morning - timedelta(hours=2), tick=False):
+        first = ReportFactory(department="83")
+    with time_machine.travel(morning, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert jobs.send_subscription_digests() == 1
+    with time_machine.travel(morning + timedelta(hours=1), tick=False):
+        second = ReportFactory(department="83")
+    with time_machine.travel(morning + timedelta(hours=2), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):  # fmt: skip
+        assert jobs.send_subscription_digests() == 1
+    assert first.reference in mail.outbox[0].body and second.reference in mail.outbox[1].body
+    assert first.reference not in mail.outbox[1].body
