@@ -111,8 +111,9 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
             ),
             "siret",
         )
-    key = _tries_key(siret)
-    if (cache.get(key) or 0) >= TRIES_PER_WINDOW:
+    # Every try takes a slot first (an atomic increment in the shared cache):
+    # parallel requests cannot all slip under the limit.
+    if _take_try(_tries_key(siret)) > TRIES_PER_WINDOW:
         raise ActivationRefused(
             _("Trop d’essais erronés pour ce SIRET : réessayez dans 30 minutes."), "code"
         )
@@ -128,12 +129,7 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
             if row.failed_attempts >= TRIES_PER_CODE:
                 raise ActivationRefused(_dead_code_message())
             return row
-    # A wrong try: counted for the SIRET and against every live code.
-    if not cache.add(key, 1, timeout=TRY_WINDOW + 60):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, timeout=TRY_WINDOW + 60)
+    # A wrong try: counted against every live code of the company too.
     current = live.filter(expires_at__gt=now)
     current.update(failed_attempts=F("failed_attempts") + 1)
     if current.exists() and not current.filter(failed_attempts__lt=TRIES_PER_CODE).exists():
@@ -141,6 +137,17 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
     raise ActivationRefused(
         _("Ce code ne correspond pas à ce SIRET. Vérifiez-le sur le courrier reçu.")
     )
+
+
+def _take_try(key: str) -> int:
+    """Counts one try in the window and returns how many there were."""
+    if cache.add(key, 1, timeout=TRY_WINDOW + 60):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=TRY_WINDOW + 60)
+        return 1
 
 
 def _dead_code_message() -> str:

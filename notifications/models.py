@@ -44,6 +44,7 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
     next_attempt_at = models.DateTimeField(_("prochain essai"))
     claimed_at = models.DateTimeField(null=True, blank=True)
+    first_failed_at = models.DateTimeField(_("premier échec"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)

@@ -129,7 +129,9 @@ def _sent(row: OutgoingEmail, email) -> None:
 def _failed(row: OutgoingEmail, error: Exception) -> str:
     attempts = row.attempts + 1
     now = timezone.now()
-    if now - row.created_at >= GIVE_UP_AFTER:
+    # Two days of tries from the first failure, however late the first try came.
+    first_failed_at = row.first_failed_at or now
+    if now - first_failed_at >= GIVE_UP_AFTER:
         status = EmailStatus.FAILED
         logger.error(
             "email %s (%s) abandoned after %s attempts: %r", row.pk, row.kind, attempts, error
@@ -140,6 +142,7 @@ def _failed(row: OutgoingEmail, error: Exception) -> str:
     delay = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_LONGEST)
     OutgoingEmail.objects.filter(pk=row.pk).update(
         status=status, attempts=attempts, next_attempt_at=now + delay,
+        first_failed_at=first_failed_at,
         last_error=f"{type(error).__name__}: {error}"[:2000],
     )  # fmt: skip
     return status

@@ -67,18 +67,19 @@ def _reports_of(export: Export):
     if export.references:
         return Report.objects.visible_to(export.user).filter(reference__in=export.references)
     form = ReportSearchForm(QueryDict(export.query))
-    filters = form.cleaned_data if form.is_valid() else {}
-    return reports_search(export.user, filters)
+    if not form.is_valid():
+        # Never "everything" for filters that no longer hold.
+        raise ValueError(f"the export's filters are not valid: {form.errors.as_json()}")
+    return reports_search(export.user, form.cleaned_data)
 
 
 def export_build(*, export_id: int) -> None:
-    export = (
-        Export.objects.select_related("user")
-        .filter(pk=export_id, status=ExportStatus.PENDING)
-        .first()
-    )
-    if export is None:
+    # Claimed first: a task delivered twice builds the file once.
+    if not Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.BUILDING
+    ):
         return
+    export = Export.objects.select_related("user").get(pk=export_id)
     try:
         build = _build_xlsx if export.kind == ExportKind.XLSX else _build_pdf
         rows = build(export)
@@ -110,14 +111,14 @@ def _response(report: Report) -> Response | None:
 
 
 def _build_xlsx(export: Export) -> int:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Signalements")
-    sheet.append([title for title, _value in COLUMNS])
     reports = (
         _reports_of(export)
         .select_related("website", "response")
         .prefetch_related("tags")[:XLSX_MAX_ROWS]
     )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Signalements")
+    sheet.append([title for title, _value in COLUMNS])
     count = 0
     # A server-side cursor on PostgreSQL: rows arrive CHUNK at a time.
     for report in reports.iterator(chunk_size=CHUNK):

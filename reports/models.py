@@ -747,6 +747,7 @@ class ExportKind(models.TextChoices):
 
 class ExportStatus(models.TextChoices):
     PENDING = "pending", _("en préparation")
+    BUILDING = "building", _("en cours de construction")
     DONE = "done", _("prêt")
     FAILED = "failed", _("échec")
 

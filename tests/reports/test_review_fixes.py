@@ -177,3 +177,39 @@ def test_a_second_digest_the_same_day_sends_the_reports_filed_since(client, agen
         assert jobs.send_subscription_digests() == 1
     assert first.reference in mail.outbox[0].body and second.reference in mail.outbox[1].body
     assert first.reference not in mail.outbox[1].body
+
+
+def test_an_email_first_tried_late_still_gets_two_days_of_retries(monkeypatch):
+    import smtplib
+
+    from notifications import services
+    from notifications.models import EmailStatus
+
+    def down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("SMTP is down")
+
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        row = services.email_queue("consumer_verification_code", to="a@example.fr",
+                                   data={"code": "1"})  # fmt: skip
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", down)
+    assert services.email_send(email_id=row.pk) == EmailStatus.PENDING  # workers were down
+    row.refresh_from_db()
+    with time_machine.travel(row.first_failed_at + timedelta(days=2, minutes=1)):
+        OutgoingEmail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+        assert services.email_send(email_id=row.pk) == EmailStatus.FAILED
+
+
+def test_an_export_is_built_once_and_never_from_broken_filters(agent_user):
+    from reports import exports
+    from reports.models import ExportStatus
+
+    ReportFactory()
+    good = Export.objects.create(user=agent_user, kind="xlsx", query="")
+    exports.export_build(export_id=good.pk)
+    name = Export.objects.get(pk=good.pk).file.name
+    exports.export_build(export_id=good.pk)  # delivered twice
+    assert Export.objects.get(pk=good.pk).file.name == name
+    broken = Export.objects.create(user=agent_user, kind="xlsx", query="departements=1000")
+    with pytest.raises(ValueError):
+        exports.export_build(export_id=broken.pk)
+    assert Export.objects.get(pk=broken.pk).status == ExportStatus.FAILED

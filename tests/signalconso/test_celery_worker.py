@@ -152,7 +152,7 @@ def test_a_real_worker_runs_a_task_sent_through_redis(worker, broker_url, monkey
 def test_a_real_worker_sends_an_email_of_the_outbox_over_smtp(
     worker, broker_url, smtp_sink, monkeypatch, tmp_path
 ):
-    from notifications.models import EmailStatus
+    from notifications.models import EmailStatus, OutgoingEmail
     from notifications.services import email_queue
     from notifications.tasks import send_email
 
@@ -178,6 +178,9 @@ def test_a_real_worker_sends_an_email_of_the_outbox_over_smtp(
     assert message["To"] == report.email
     attached = [part.get_content_type() for part in message.iter_attachments()]
     assert attached == ["application/pdf"]  # the receipt
-    row.refresh_from_db()
-    assert row.status == EmailStatus.SENT
+    # The worker records the row as sent once the SMTP server has answered.
+    while not OutgoingEmail.objects.filter(pk=row.pk, status=EmailStatus.SENT).exists():
+        if time.monotonic() > deadline:
+            pytest.fail("the row was never marked sent:\n" + (tmp_path / "worker.log").read_text())
+        time.sleep(0.2)
     assert report.events.filter(action="email_sent").exists()
