@@ -414,6 +414,9 @@ def export_create(request: HttpRequest) -> HttpResponse:
     if kind not in EXPORT_TYPES:
         return HttpResponse(status=400)
     references = request.POST.getlist("reference")
+    if kind == "pdf" and "reference" not in request.POST and "query" not in request.POST:
+        messages.error(request, _("Cochez au moins un signalement."))
+        return redirect("agents:search")
     if references:
         # A single report's PDF: only one the agent may read.
         visible = Report.objects.visible_to(request.user).filter(reference__in=references)

@@ -116,3 +116,17 @@ def test_exports_are_purged_after_ten_days(client, agent_user, django_capture_on
     with time_machine.travel(timezone.now() + timedelta(days=11)):
         assert exports.exports_purge() == 1
     assert not Export.objects.exists() and not default_storage.exists(path)
+
+
+def test_the_pdf_of_the_reports_ticked_in_the_results(client, agent_user,
+                                                      django_capture_on_commit_callbacks):  # fmt: skip
+    chosen = [ReportFactory(), ReportFactory()]
+    ReportFactory()
+    client.force_login(agent_user)
+    page = client.get(reverse("agents:search"))
+    assertContains(page, f'name="reference" value="{chosen[0].reference}"')
+    _response, export = request_export(client, django_capture_on_commit_callbacks, kind="pdf",
+                                       reference=[r.reference for r in chosen])  # fmt: skip
+    assert export.rows == 2 and sorted(export.references) == sorted(r.reference for r in chosen)
+    nothing = client.post(reverse("agents:export_create"), {"kind": "pdf"})
+    assert nothing.status_code == 302 and not Export.objects.filter(pk__gt=export.pk).exists()
