@@ -7,6 +7,7 @@ templates/emails/<template>.html and .txt, when the row is sent. `sample()`
 gives the same context from made-up objects, for the previews.
 """
 
+from abc import ABC, abstractmethod
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -44,7 +45,7 @@ def site_link(url_name: str, *args, language: str = "fr") -> str:
         return settings.SITE_URL + reverse(url_name, args=args)
 
 
-class Email:
+class Email(ABC):
     kind = ""
     template = ""
     subject = ""  # formatted with subject_values()
@@ -55,11 +56,13 @@ class Email:
     # The recipients too are forgotten once it is sent (anonymisation).
     forget_recipients = False
 
+    @abstractmethod
     def context(self, data: dict) -> dict:
-        raise NotImplementedError
+        """The templates' context, loaded from the row's data (ids)."""
 
+    @abstractmethod
     def sample(self) -> dict:
-        raise NotImplementedError
+        """The same context from made-up objects, for the previews."""
 
     def subject_values(self, context: dict) -> dict:
         """The context's plain values, and the report's reference and company."""
