@@ -10,6 +10,7 @@ in a task (services.attachment_scan).
 """
 
 import io
+import logging
 import os
 import unicodedata
 import warnings
@@ -19,11 +20,13 @@ from dataclasses import dataclass
 import pillow_heif
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 pillow_heif.register_heif_opener()
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -239,3 +242,15 @@ def _redraw(upload, kind: Kind, stored: Kind, shown: str) -> ContentFile:
             % {"name": shown, "kind": kind.label}
         ) from error
     return ContentFile(out.getvalue())
+
+
+def stored_files_delete(names) -> None:
+    """Deletes files from the storage after their rows are gone: a failure is
+    logged, and the orphaned object is harmless (never served)."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("could not delete %s from the storage", name)

@@ -14,10 +14,8 @@ A report reopened unread goes back to TraitementEnCours rather than Transmis:
 the consumer is told "the company has read it" only when it has.
 """
 
-import logging
 from datetime import datetime, timedelta
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from companies.selectors import company_has_users, company_users_to_alert
 from notifications.models import DepartmentOffice, OutgoingEmail
 from notifications.services import email_queue
 
+from .attachments import stored_files_delete
 from .models import (
     ENGAGEMENT_DELAY_DAYS,
     RESPONSE_REASONS,
@@ -41,7 +40,6 @@ from .models import (
 )
 from .search import report_index
 
-logger = logging.getLogger(__name__)
 S = ReportStatus
 
 # A company answers within 25 days when it has an account to read the report
@@ -349,7 +347,7 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
     files = list(report.attachments.filter(origin=ActorKind.CONSUMER))
     names = [a.file.name for a in files if a.file.name]
     Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    transaction.on_commit(lambda: stored_files_delete(names))
     OutgoingEmail.objects.filter(report=report, status="pending").update(status="cancelled")
     # The address goes from the outbox and the history too.
     OutgoingEmail.objects.filter(report=report).exclude(status="sending").update(to=[])
@@ -368,11 +366,3 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
             report=report,
             dedupe_key=f"anonymised:{report.pk}",
         )
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            logger.exception("could not delete %s", name)

@@ -21,7 +21,7 @@ from companies.services import company_for_report, website_for_report
 from signalconso.locks import job_lock
 
 from . import antivirus, lifecycle, verification
-from .attachments import AttachmentRefused, display_name, prepare
+from .attachments import AttachmentRefused, display_name, prepare, stored_files_delete
 from .forms import (
     TIME_SLOTS,
     ConsumerForm,
@@ -368,15 +368,7 @@ def attachment_discard(*, attachment: Attachment) -> None:
     name = attachment.file.name
     attachment.delete()
     if name:
-        transaction.on_commit(lambda: _delete_stored(name))
-
-
-def _delete_stored(name: str) -> None:
-    try:
-        default_storage.delete(name)
-    except Exception:
-        # The row is gone; the orphaned object is harmless (never served) and logged.
-        logger.exception("could not delete %s from the storage", name)
+        transaction.on_commit(lambda: stored_files_delete([name]))
 
 
 class AttachmentUnreadable(Exception):
@@ -727,4 +719,4 @@ def report_delete_spam(*, report: Report, user) -> None:
     Event.objects.create(company_id=report.company_id, user=user, actor=ActorKind.AGENT,
                          action="report_deleted", details={"reference": report.reference})  # fmt: skip
     report.delete()
-    transaction.on_commit(lambda: [_delete_stored(name) for name in names])
+    transaction.on_commit(lambda: stored_files_delete(names))
