@@ -6,7 +6,7 @@
         python bench/bench_sirene_import.py var/bench/StockEtablissement_1000000.csv.gz \\
                                             var/bench/StockUniteLegale_1000000.csv.gz
 
-Empties the companies table first (it refuses to run on a database that has
+Empties the companies tables first (it refuses to run on a database that has
 reports one day), imports the files, then imports them again (nothing changes:
 the upsert only compares), and prints rows per second and peak memory.
 """
@@ -35,7 +35,10 @@ def main(paths: list[str]) -> None:
     call_command("migrate", verbosity=0)
     if "bench" not in connection.settings_dict["NAME"]:
         sys.exit("Refusing to run on a database whose name does not contain 'bench'.")
-    Company.objects.all().delete()
+    with connection.cursor() as cursor:  # a first load, from nothing
+        cursor.execute(
+            "TRUNCATE companies_company, companies_legalunit, companies_nameword CASCADE"
+        )
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     for attempt in ("first import", "re-import"):
         started = time.monotonic()

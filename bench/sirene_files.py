@@ -118,8 +118,27 @@ STREET_NAMES = (
 ACTIVITIES = "47.11F 56.10A 45.20A 10.71C 43.22A 68.31Z 62.01Z 79.11Z 47.73Z 96.02A 55.10Z".split()
 
 
+# Real names also carry a long tail of rare words (surnames, invented brands):
+# one name in two gets a word made of 2 or 3 of these syllables, hundreds of
+# thousands of distinct words over a million establishments.
+SYLLABLES = (
+    "ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go la le li lo lu ma me mi "
+    "mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo "
+    "bra bre cha che chi cla cra dra fla fra gra gre pla pra pre tra tre vra lan ran san tan ver "
+    "mar par tor lor nor ser ter gal val bel del mel sel tel zel kar ker kor xa ya zo an en in on "
+    "ou eau ard ert ier ot et and ens oux"
+).split()
+
+
+def rare_word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).upper()
+
+
 def random_name(rng: random.Random) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 4)))
+    words = [rng.choice(WORDS) for _ in range(rng.randint(2, 4))]
+    if rng.random() < 0.5:
+        words.insert(rng.randrange(len(words) + 1), rare_word(rng))
+    return " ".join(words)
 
 
 def generate(directory: Path, count: int, seed: int = 42) -> tuple[Path, Path]:
