@@ -6,12 +6,14 @@ Run after bench_sirene_import.py, on the same database:
     python bench/bench_company_search.py
 
 Prints p50, p95 and max per kind of query, over queries drawn from the
-generator's vocabulary (names, misspelled names, names with a postal code,
-SIRET and SIREN).
+generator's vocabulary and from the register loaded: common words, rare
+words, misspelled ones, words being typed, whole names, with a postal code
+or a department, SIRET and SIREN.
 """
 
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -26,8 +28,9 @@ django.setup()
 
 from sirene_files import WORDS  # noqa: E402
 
-from companies.models import Company  # noqa: E402
-from companies.selectors import search_companies  # noqa: E402
+from companies.identifiers import fold  # noqa: E402
+from companies.models import Company, NameWord  # noqa: E402
+from companies.selectors import query_words, search_companies  # noqa: E402
 
 ROUNDS = 200
 
@@ -37,35 +40,80 @@ def misspell(word: str, rng: random.Random) -> str:
     return word[:position] + word[position + 1 :]  # one letter dropped
 
 
+def holds(company: Company, wanted: str) -> bool:
+    words = re.findall(r"[^\W_]+", fold(f"{company.legal_name} {company.brand}"))
+    return f" {wanted} " in f" {' '.join(words)} "
+
+
 def main() -> None:
     rng = random.Random(7)
     total = Company.objects.count()
-    sample = list(Company.objects.order_by("?").values("siret", "siren", "postal_code")[:ROUNDS])
+    sample = list(
+        Company.objects.order_by("?").values("siret", "siren", "postal_code", "department")[:ROUNDS]
+    )
+    # Rare words: those of the register's long tail (surnames, invented brands).
+    common = {word.lower() for word in WORDS}
+    rare = [
+        word
+        for word in NameWord.objects.order_by("?").values_list("word", flat=True)[: ROUNDS * 4]
+        if word not in common and len(word) > 4
+    ][:ROUNDS]
+    names = [
+        company.name
+        for company in Company.objects.filter(
+            pk__in=Company.objects.order_by("?").values("pk")[:ROUNDS]
+        )
+    ]
     long_words = [w for w in WORDS if len(w) > 4]
+
+    def word(i):
+        return rng.choice(long_words)
+
+    # Each kind gives the search's arguments, and words one of the results
+    # must hold (or None when any result will do).
     kinds = {
-        "one word": lambda i: {"query": rng.choice(long_words)},
-        "two words": lambda i: {"query": f"{rng.choice(long_words)} {rng.choice(long_words)}"},
-        "misspelled": lambda i: {"query": misspell(rng.choice(long_words), rng)},
-        "word + postal code": lambda i: {
-            "query": rng.choice(long_words),
-            "postal_code": sample[i]["postal_code"],
-        },
-        "SIRET": lambda i: {"query": sample[i]["siret"]},
-        "SIREN": lambda i: {"query": sample[i]["siren"]},
+        "one word": lambda i: ({"query": (w := word(i))}, w.lower()),
+        "two words": lambda i: ({"query": f"{word(i)} {word(i)}"}, None),
+        "misspelled": lambda i: ({"query": misspell(w := word(i), rng)}, w.lower()),
+        "being typed": lambda i: ({"query": word(i)[: rng.randint(3, 5)]}, None),
+        "rare word": lambda i: ({"query": rare[i % len(rare)]}, rare[i % len(rare)]),
+        "rare, misspelled": lambda i: (
+            {"query": misspell(rare[i % len(rare)], rng)},
+            rare[i % len(rare)],
+        ),
+        "a whole name": lambda i: (
+            {"query": names[i % len(names)]},
+            " ".join(query_words(names[i % len(names)])),
+        ),
+        "word + postal code": lambda i: (
+            {"query": word(i), "postal_code": sample[i]["postal_code"]},
+            None,
+        ),
+        "word + department": lambda i: (
+            {"query": misspell(word(i), rng), "department": sample[i]["department"]},
+            None,
+        ),
+        "SIRET": lambda i: ({"query": sample[i]["siret"]}, None),
+        "SIREN": lambda i: ({"query": sample[i]["siren"]}, None),
     }
     print(f"{total:,} establishments, {ROUNDS} queries of each kind")
+    print("  found: how often one of the 20 results holds the word meant")
     for name, make in kinds.items():
-        timings = []
+        timings, found, checked = [], 0, 0
         for i in range(ROUNDS):
-            arguments = make(i)
+            arguments, wanted = make(i)
             started = time.perf_counter()
-            search_companies(**arguments)
+            results = search_companies(**arguments)
             timings.append((time.perf_counter() - started) * 1000)
+            if wanted is not None:
+                checked += 1
+                found += any(holds(company, wanted) for company in results)
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
+        share = f"found {found / checked:6.1%}" if checked else ""
         print(
             f"  {name:<20} p50 {statistics.median(timings):6.1f} ms   p95 {p95:6.1f} ms   "
-            f"max {timings[-1]:6.1f} ms"
+            f"max {timings[-1]:6.1f} ms   {share}"
         )
 
 

@@ -27,6 +27,44 @@ class LegalUnit(models.Model):
         return f"{self.name} ({self.siren})"
 
 
+class NameWord(models.Model):
+    """Each word of the register's folded names, once (PostgreSQL only).
+
+    A misspelled word is looked up here first, among a few hundred thousand
+    short words with a trigram index, and the close words found are then
+    looked up in the names' word index: far cheaper than comparing the
+    misspelled word with millions of names. Triggers keep it filled
+    (migration 0006); a word no name uses any more stays, and only costs a
+    lookup that finds nothing."""
+
+    word = models.CharField(_("mot"), max_length=255, primary_key=True)
+
+    class Meta:
+        verbose_name = _("mot des noms")
+        verbose_name_plural = _("mots des noms")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SetAsideIndex(models.Model):
+    """An index dropped for a bulk load of the register, and the statement
+    that builds it again. Written in the transaction that drops the index and
+    deleted once it is built again: a load that dies in between (killed,
+    machine lost) leaves the row, and the next import builds it first."""
+
+    name = models.CharField(max_length=63, primary_key=True)
+    definition = models.TextField()
+    dropped_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("index mis de côté")
+        verbose_name_plural = _("index mis de côté")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CompanyQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_open=True)
@@ -71,6 +109,7 @@ class Company(models.Model):
         indexes = [
             models.Index(fields=["siren"], name="company_siren"),
             models.Index(fields=["postal_code"], name="company_postal_code"),
+            models.Index(fields=["department"], name="company_department"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["siret"], name="company_siret_unique"),

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .identifiers import department_from_commune_code, department_from_postal_code
-from .models import Company, LegalUnit
+from .models import Company, LegalUnit, SetAsideIndex
 
 ESTABLISHMENTS = "establishments"
 LEGAL_UNITS = "legal_units"
@@ -259,27 +259,115 @@ class LegalUnitParser:
 class PostgresWriter:
     """COPY into a temporary table, then one set-based merge per batch."""
 
-    SEARCH_INDEX = "companies_company_name_trgm"
+    # Indexes dropped for a first load and built again at its end: one build is
+    # far cheaper than a million updates.
+    SET_ASIDE = (
+        "companies_company_name_words", "company_siren", "company_postal_code",
+        "company_department", "companies_nameword_trgm",
+    )  # fmt: skip
+    # Every word of every name, once. The words are gathered into a scratch
+    # table first: a plain SELECT may use parallel workers, an INSERT's may not.
+    COLLECT_WORDS = [
+        """
+        CREATE TEMPORARY TABLE sirene_words AS
+        SELECT word FROM (
+            SELECT unnest(tsvector_to_array(companies_search_words(legal_name, brand))) AS word
+            FROM companies_company
+        ) AS words
+        GROUP BY word
+        """,
+        "INSERT INTO companies_nameword (word) SELECT word FROM sirene_words ON CONFLICT DO NOTHING",
+        "DROP TABLE sirene_words",
+    ]
 
     @contextmanager
     def search_index_set_aside(self):
-        """Drops the trigram index for the duration of a bulk load and builds it
-        again at the end: one build is far cheaper than millions of updates.
-        Meanwhile search by name is slow, so this is for a first load."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [self.SEARCH_INDEX]
-            )
-            found = cursor.fetchone()
-            if found:
-                cursor.execute(f"DROP INDEX {self.SEARCH_INDEX}")
+        """Drops the search indexes for the duration of a bulk load and turns
+        off the triggers that collect the names' words; at the end, builds
+        the indexes again and collects the words in one pass. Meanwhile search
+        by name is slow, so this is for a first load."""
+        self.restore_search_indexes()
+        self.drop_search_indexes()
         try:
             yield
         finally:
-            if found:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                    cursor.execute(found[0])
+            with connection.cursor() as cursor:
+                cursor.execute("RESET companies.bulk_load")
+            self.restore_search_indexes()
+
+    def drop_search_indexes(self) -> None:
+        """Drops the search indexes, each recorded with its definition in the
+        same transaction, and turns off the triggers for this session."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+                [list(self.SET_ASIDE)],
+            )
+            for name, definition in cursor.fetchall():
+                SetAsideIndex.objects.create(name=name, definition=definition)
+                cursor.execute(f"DROP INDEX {name}")
+        with connection.cursor() as cursor:
+            cursor.execute("SET companies.bulk_load = 'on'")
+
+    def restore_search_indexes(self) -> None:
+        """Builds again the indexes set aside, and collects the names' words
+        they missed. Nothing to do, unless a bulk load is ending or one died
+        before its end."""
+        definitions = dict(SetAsideIndex.objects.values_list("name", "definition"))
+        if not definitions:
+            return
+        word_index = definitions.pop("companies_company_name_words", None)
+        nameword_index = definitions.pop("companies_nameword_trgm", None)
+        # Two sequences that can run side by side: the word index (the
+        # longest build), and the rest.
+        self._build_side_by_side(
+            [word_index] if word_index else [],
+            [*self.COLLECT_WORDS, *definitions.values()]
+            + ([nameword_index] if nameword_index else []),
+        )
+        SetAsideIndex.objects.all().delete()
+        with connection.cursor() as cursor:
+            # Fresh statistics (also of the word index's expression) for the
+            # planner, rather than waiting for autovacuum.
+            cursor.execute("ANALYZE companies_legalunit, companies_company, companies_nameword")
+
+    @staticmethod
+    def _run(statements: list[str]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            for statement in statements:
+                cursor.execute(statement)
+
+    def _build_side_by_side(self, *sequences: list[str]) -> None:
+        """Each sequence in its own connection, at the same time, when the
+        import is not inside a transaction; else one after the other here
+        (another connection would not see the rows, and would wait for this
+        transaction's locks)."""
+        if connection.in_atomic_block:
+            for statements in sequences:
+                self._run(statements)
+            return
+        errors: list[BaseException] = []
+
+        def work(statements: list[str]) -> None:
+            try:
+                self._run(statements)
+            except BaseException as error:  # raised in the calling thread below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=work, args=(statements,), name="sirene-index")
+            for statements in sequences
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
 
     def write_establishments(self, rows: list[tuple]) -> tuple[int, int]:
         """Returns (created, updated)."""
@@ -309,8 +397,13 @@ class PostgresWriter:
                 WITH upserted AS (
                     INSERT INTO companies_company AS c
                         ({columns}, legal_name, created_at, updated_at)
-                    SELECT b.*, COALESCE(l.name, ''), %(now)s, %(now)s
-                    FROM sirene_batch b LEFT JOIN companies_legalunit l ON l.siren = b.siren
+                    -- The legal name through the legal units' primary key, row by
+                    -- row: a join would have the planner hash the whole legal
+                    -- units table for every batch.
+                    SELECT b.*, COALESCE(
+                        (SELECT l.name FROM companies_legalunit l WHERE l.siren = b.siren), ''
+                    ), %(now)s, %(now)s
+                    FROM sirene_batch b
                     ON CONFLICT (siret) DO UPDATE SET {assignments},
                         legal_name = {legal_name}, updated_at = %(now)s
                     WHERE ({current}) IS DISTINCT FROM ({incoming})
@@ -521,18 +614,21 @@ def import_files(
 ) -> list[ImportSummary]:
     """Checks every file first, then imports legal units before establishments.
 
-    On PostgreSQL the search index is set aside during the import and built
-    again after it when `rebuild_search_index` is true, by default when the
-    companies table is empty (a first load).
+    On PostgreSQL the search indexes are set aside during the import and
+    built again after it when `rebuild_search_index` is true, by default when
+    the companies table is empty (a first load). Indexes a dead load left
+    aside are built again first.
     """
     kinds = {path: read_kind(path) for path in paths}
     ordered = sorted(paths, key=lambda path: KIND_ORDER[kinds[path]])
     if rebuild_search_index is None:
         rebuild_search_index = not Company.objects.exists()
     writer = writer_for_connection()
-    if rebuild_search_index and isinstance(writer, PostgresWriter):
-        with writer.search_index_set_aside():
-            return [import_file(path, **options) for path in ordered]
+    if isinstance(writer, PostgresWriter):
+        if rebuild_search_index:
+            with writer.search_index_set_aside():
+                return [import_file(path, **options) for path in ordered]
+        writer.restore_search_indexes()
     return [import_file(path, **options) for path in ordered]
 
 

@@ -26,6 +26,15 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture
+def postgresql():
+    """For what only PostgreSQL does (word search, COPY, advisory locks)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("this needs PostgreSQL (set DATABASE_URL)")
+
+
 class UndefinedTemplateVariable(str):
     """Set as string_if_invalid: `{{ typo }}` raises instead of printing nothing."""
 

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from companies.models import Company, LegalUnit
-from companies.sirene import import_file
+from companies import sirene
+from companies.models import Company, LegalUnit, NameWord, SetAsideIndex
+from companies.selectors import search_companies
+from companies.sirene import PostgresWriter, import_file
+
+from .factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +225,76 @@ def test_batches_smaller_than_the_file_give_the_same_result_and_report_progress(
 def test_the_command_prints_a_progress_bar(capsys):
     call_command("import_sirene", str(ESTABLISHMENTS), stdout=io.StringIO())
     assert "100%" in capsys.readouterr().err
+
+
+def search_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes "
+            "WHERE tablename IN ('companies_company', 'companies_nameword')"
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def assert_ready_to_search(indexes_before: set[str]) -> None:
+    """The indexes set aside are back, the words of the names are collected,
+    and the triggers collect those of names written from now on."""
+    assert set(PostgresWriter.SET_ASIDE) <= indexes_before
+    assert search_indexes() == indexes_before
+    words = set(NameWord.objects.values_list("word", flat=True))
+    assert {"boulangerie", "patisserie", "dupont", "hypermarches"} <= words
+    found = search_companies(query="boulangrie dupont")
+    assert found and {c.legal_name for c in found} == {"BOULANGERIE PATISSERIE DUPONT"}
+    CompanyFactory(legal_name="FOURNIL NOUVEAU")
+    assert NameWord.objects.filter(word="fournil").exists()
+
+
+def test_a_first_load_sets_the_search_indexes_aside_then_builds_them(postgresql):
+    # Inside the test's transaction: the indexes are built one after the other.
+    before = search_indexes()
+    run(ESTABLISHMENTS, LEGAL_UNITS)
+    assert_ready_to_search(before)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_indexes_are_built_side_by_side(postgresql, monkeypatch):
+    threads = []
+    start = sirene.threading.Thread.start
+    monkeypatch.setattr(
+        sirene.threading.Thread, "start", lambda self: threads.append(self.name) or start(self)
+    )
+    before = search_indexes()
+    run(ESTABLISHMENTS, LEGAL_UNITS)
+    assert threads.count("sirene-index") == 2
+    assert_ready_to_search(before)
+
+
+def test_a_failed_first_load_still_builds_the_indexes_again(postgresql, monkeypatch):
+    before = search_indexes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(PostgresWriter, "write_establishments", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        sirene.import_files([str(ESTABLISHMENTS), str(LEGAL_UNITS)])
+    assert search_indexes() == before
+    CompanyFactory(legal_name="FOURNIL NOUVEAU")
+    assert NameWord.objects.filter(word="fournil").exists()
+
+
+def test_indexes_a_dead_load_left_aside_are_built_by_the_next_import(postgresql):
+    before = search_indexes()
+    # A first load that dies once its indexes are dropped (its connection,
+    # and the session setting that turned the triggers off, die with it).
+    PostgresWriter().drop_search_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("RESET companies.bulk_load")
+    assert not search_indexes() & set(PostgresWriter.SET_ASIDE)
+    assert SetAsideIndex.objects.count() == len(PostgresWriter.SET_ASIDE)
+
+    out = run(ESTABLISHMENTS, LEGAL_UNITS, "--no-rebuild-search-index")
+    assert "created 22" in out
+    assert search_indexes() == before
+    assert not SetAsideIndex.objects.exists()
+    assert NameWord.objects.filter(word="boulangerie").exists()

@@ -1,19 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from companies.models import Company, NameWord
 from companies.selectors import search_companies
 
-from ..conftest import skip_or_fail
 from .factories import CompanyFactory, siret_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        skip_or_fail("typo-tolerant search needs PostgreSQL (set DATABASE_URL)")
 
 
 def names(results):
@@ -102,3 +95,57 @@ def test_only_the_first_candidates_of_a_very_common_name_are_ranked(postgresql, 
     monkeypatch.setattr("companies.selectors.CANDIDATES", 3)
     CompanyFactory.create_batch(5, legal_name="TABAC PRESSE")
     assert len(search_companies(query="tabac presse")) == 3
+
+
+def test_the_last_word_is_completed_as_it_is_typed(postgresql):
+    CompanyFactory(legal_name="BOULANGERIE DUPONT")
+    CompanyFactory(legal_name="BOUCHERIE MARTIN")
+    assert names(search_companies(query="dupont boulan")) == ["BOULANGERIE DUPONT"]
+    assert names(search_companies(query="mart")) == ["BOUCHERIE MARTIN"]
+
+
+def test_a_word_the_name_lacks_does_not_hide_it(postgresql):
+    CompanyFactory(legal_name="BOULANGERIE DUPONT")
+    CompanyFactory(legal_name="SARL MOREAU")
+    assert names(search_companies(query="boulangerie dupont sarl")) == ["BOULANGERIE DUPONT"]
+
+
+def test_the_word_typed_is_not_crowded_out_by_close_words(postgresql, monkeypatch):
+    # Ten names hold a close word, one the word typed; only five are ranked.
+    monkeypatch.setattr("companies.selectors.CANDIDATES", 5)
+    CompanyFactory.create_batch(10, legal_name="PHARMACIE DUPOND")
+    CompanyFactory(legal_name="PHARMACIE DUPONT")
+    assert names(search_companies(query="pharmacie dupont"))[0] == "PHARMACIE DUPONT"
+    assert "PHARMACIE DUPOND" in names(search_companies(query="pharmacie dupont"))
+
+
+def test_ligatures_and_punctuation_are_read_as_in_names(postgresql):
+    CompanyFactory(legal_name="SŒUR & CŒUR")
+    CompanyFactory(legal_name="L'ÉPI D'OR")
+    assert names(search_companies(query="soeur coeur")) == ["SŒUR & CŒUR"]
+    assert names(search_companies(query="sœur-cœur")) == ["SŒUR & CŒUR"]
+    assert names(search_companies(query="l epi d'or")) == ["L'ÉPI D'OR"]
+
+
+def test_a_query_without_letters_or_digits_finds_nothing(postgresql):
+    CompanyFactory(legal_name="BOULANGERIE DUPONT")
+    assert search_companies(query="--- !!") == []
+
+
+def test_the_words_of_names_are_collected_as_they_are_written(postgresql):
+    company = CompanyFactory(legal_name="Boulangerie L'Épi", brand="")
+    assert {"boulangerie", "l", "epi"} <= set(NameWord.objects.values_list("word", flat=True))
+    company.brand = "Pains & Cœurs"
+    company.save()
+    Company.objects.filter(pk=company.pk).update(legal_name="FOURNIL DU PORT")
+    assert {"pains", "coeurs", "fournil", "du", "port"} <= set(
+        NameWord.objects.values_list("word", flat=True)
+    )
+    # A new word is found misspelled: its close words come from this table.
+    assert names(search_companies(query="fournill")) == ["FOURNIL DU PORT"]
+
+
+def test_a_name_typed_exactly_comes_before_open_look_alikes(postgresql):
+    CompanyFactory(legal_name="VRAGAVA", is_open=False)
+    CompanyFactory.create_batch(3, legal_name="VRAGAVE")
+    assert names(search_companies(query="vragava", limit=2)) == ["VRAGAVA", "VRAGAVE"]

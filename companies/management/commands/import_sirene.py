@@ -24,9 +24,9 @@ class Command(BaseCommand):
             action=argparse.BooleanOptionalAction,
             default=None,
             help=(
-                "On PostgreSQL, drop the search index during the import and build it again "
-                "after (faster for large loads, but search by name is slow meanwhile). "
-                "Default: only when the companies table is empty."
+                "On PostgreSQL, drop the search indexes during the import and build them again "
+                "after, collecting the names' words in one pass (faster for large loads, but "
+                "search is slow meanwhile). Default: only when the companies table is empty."
             ),
         )
 
