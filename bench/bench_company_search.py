@@ -30,7 +30,7 @@ from sirene_files import WORDS  # noqa: E402
 
 from companies.identifiers import fold  # noqa: E402
 from companies.models import Company, NameWord  # noqa: E402
-from companies.selectors import query_words, search_companies  # noqa: E402
+from companies.selectors import search_companies  # noqa: E402
 
 ROUNDS = 200
 
@@ -40,9 +40,12 @@ def misspell(word: str, rng: random.Random) -> str:
     return word[:position] + word[position + 1 :]  # one letter dropped
 
 
+def words_of(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", fold(text)))
+
+
 def holds(company: Company, wanted: str) -> bool:
-    words = re.findall(r"[^\W_]+", fold(f"{company.legal_name} {company.brand}"))
-    return f" {wanted} " in f" {' '.join(words)} "
+    return f" {wanted} " in f" {words_of(f'{company.legal_name} {company.brand}')} "
 
 
 def main() -> None:
@@ -83,7 +86,7 @@ def main() -> None:
         ),
         "a whole name": lambda i: (
             {"query": names[i % len(names)]},
-            " ".join(query_words(names[i % len(names)])),
+            words_of(names[i % len(names)]),
         ),
         "word + postal code": lambda i: (
             {"query": word(i), "postal_code": sample[i]["postal_code"]},

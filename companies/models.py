@@ -37,7 +37,8 @@ class NameWord(models.Model):
     (migration 0006); a word no name uses any more stays, and only costs a
     lookup that finds nothing."""
 
-    word = models.CharField(_("mot"), max_length=255, primary_key=True)
+    # Text: a 255-character name can give a longer word once unaccented (œ → oe).
+    word = models.TextField(_("mot"), primary_key=True)
 
     class Meta:
         verbose_name = _("mot des noms")

@@ -36,12 +36,11 @@ from .identifiers import clean_siret_or_siren, fold
 from .models import Company, CompanyAccess
 
 MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 20
 _NUMBER = re.compile(r"^[\d\s.\-]+$")
 _NAME_EXPRESSION = "companies_search_name(legal_name, brand)"
 _WORDS_EXPRESSION = "companies_search_words(legal_name, brand)"
-_WORD = re.compile(r"[^\W_]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 
 # How many matching rows are ranked at most. A common word ("boulangerie")
 # matches tens of thousands of names that all score alike; ranking every one of
@@ -58,10 +57,21 @@ CLOSE_WORDS = 8
 MIN_PREFIX = 3
 
 
-def query_words(query: str) -> list[str]:
-    """The words of a query as the names' word index holds them: folded,
-    split on anything that is not a letter or a digit."""
-    return _WORD.findall(fold(query).translate(_LIGATURES))[:MAX_WORDS]
+def _query_words(query: str) -> list[str]:
+    """The words of a query as the names' word index holds them: folded and
+    split by the same SQL functions as the names. At most MAX_WORDS: the last
+    one (being typed) always, then the longest of the others, in order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_remove(regexp_split_to_array("
+            "companies_search_name(%s, ''), '[^[:alnum:]]+'), '')",
+            [query],
+        )
+        words = cursor.fetchone()[0]
+    while len(words) > MAX_WORDS:
+        shortest = min(range(len(words) - 1), key=lambda i: (len(words[i]), -i))
+        del words[shortest]
+    return words
 
 
 def _lexeme(word: str) -> str:
@@ -131,7 +141,7 @@ def _through_indexes():
 
 
 def _by_name_postgresql(queryset: QuerySet, query: str, enough: int) -> QuerySet:
-    words = query_words(query)
+    words = _query_words(query)
     tiers: dict[int, int] = {}  # primary key → the first try that found it
 
     def collect(tier: int, groups: list[set[str]]) -> None:
@@ -184,6 +194,12 @@ def search_companies(
     the name, head offices first. Raises ValidationError (in French) for an
     unusable query."""
     query = " ".join((query or "").split())
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValidationError(
+            _("Saisissez %(max)s caractères au plus : le nom, ou quelques mots du nom."),
+            code="too_long",
+            params={"max": MAX_QUERY_LENGTH},
+        )
     if len(query) < MIN_QUERY_LENGTH:
         raise ValidationError(
             _("Saisissez au moins %(min)s caractères du nom, ou le numéro SIRET ou SIREN."),

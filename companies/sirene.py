@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from signalconso.locks import job_lock
+
 from .identifiers import department_from_commune_code, department_from_postal_code
 from .models import Company, LegalUnit, SetAsideIndex
 
@@ -68,7 +70,11 @@ ESTABLISHMENT_FIELDS = [
 ]  # fmt: skip
 
 
-class ImportFormatError(Exception):
+class ImportRefused(Exception):
+    """Nothing is imported, for the reason given."""
+
+
+class ImportFormatError(ImportRefused):
     """A file that is not a SIRENE stock file: nothing of it is imported."""
 
 
@@ -259,12 +265,12 @@ class LegalUnitParser:
 class PostgresWriter:
     """COPY into a temporary table, then one set-based merge per batch."""
 
-    # Indexes dropped for a first load and built again at its end: one build is
-    # far cheaper than a million updates.
-    SET_ASIDE = (
-        "companies_company_name_words", "company_siren", "company_postal_code",
-        "company_department", "companies_nameword_trgm",
-    )  # fmt: skip
+    # Dropped for a bulk load and built again at its end: one build is far
+    # cheaper than a million updates. The B-trees only when the table is
+    # empty: pages and the merge of legal units look companies up by SIREN.
+    WORD_INDEX = "companies_company_name_words"
+    VOCABULARY_INDEX = "companies_nameword_trgm"
+    LOOKUP_INDEXES = ("company_siren", "company_postal_code", "company_department")
     # Every word of every name, once. The words are gathered into a scratch
     # table first: a plain SELECT may use parallel workers, an INSERT's may not.
     COLLECT_WORDS = [
@@ -276,7 +282,8 @@ class PostgresWriter:
         ) AS words
         GROUP BY word
         """,
-        "INSERT INTO companies_nameword (word) SELECT word FROM sirene_words ON CONFLICT DO NOTHING",
+        "INSERT INTO companies_nameword (word) SELECT word FROM sirene_words ORDER BY word "
+        "ON CONFLICT DO NOTHING",
         "DROP TABLE sirene_words",
     ]
 
@@ -287,21 +294,22 @@ class PostgresWriter:
         the indexes again and collects the words in one pass. Meanwhile search
         by name is slow, so this is for a first load."""
         self.restore_search_indexes()
-        self.drop_search_indexes()
+        self.drop_search_indexes(lookups_too=not Company.objects.exists())
         try:
             yield
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("RESET companies.bulk_load")
-            self.restore_search_indexes()
+            self.restore_search_indexes(collect_words=True)
 
-    def drop_search_indexes(self) -> None:
+    def drop_search_indexes(self, *, lookups_too: bool) -> None:
         """Drops the search indexes, each recorded with its definition in the
         same transaction, and turns off the triggers for this session."""
+        names = [self.WORD_INDEX, self.VOCABULARY_INDEX]
+        names += self.LOOKUP_INDEXES if lookups_too else []
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
-                [list(self.SET_ASIDE)],
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [names]
             )
             for name, definition in cursor.fetchall():
                 SetAsideIndex.objects.create(name=name, definition=definition)
@@ -309,48 +317,57 @@ class PostgresWriter:
         with connection.cursor() as cursor:
             cursor.execute("SET companies.bulk_load = 'on'")
 
-    def restore_search_indexes(self) -> None:
-        """Builds again the indexes set aside, and collects the names' words
-        they missed. Nothing to do, unless a bulk load is ending or one died
-        before its end."""
-        definitions = dict(SetAsideIndex.objects.values_list("name", "definition"))
-        if not definitions:
+    def restore_search_indexes(self, *, collect_words: bool = False) -> None:
+        """Builds again the indexes set aside and collects the names' words
+        they missed. Nothing to do unless a bulk load ends, or one died (or
+        failed to build everything) before."""
+        recorded = dict(SetAsideIndex.objects.values_list("name", "definition"))
+        if not recorded and not collect_words:
             return
-        word_index = definitions.pop("companies_company_name_words", None)
-        nameword_index = definitions.pop("companies_nameword_trgm", None)
+        word_index = recorded.pop(self.WORD_INDEX, None)
+        vocabulary_index = recorded.pop(self.VOCABULARY_INDEX, None)
         # Two sequences that can run side by side: the word index (the
         # longest build), and the rest.
         self._build_side_by_side(
-            [word_index] if word_index else [],
-            [*self.COLLECT_WORDS, *definitions.values()]
-            + ([nameword_index] if nameword_index else []),
+            [(self.WORD_INDEX, word_index)] if word_index else [],
+            [(None, statement) for statement in self.COLLECT_WORDS]
+            + list(recorded.items())
+            + ([(self.VOCABULARY_INDEX, vocabulary_index)] if vocabulary_index else []),
         )
-        SetAsideIndex.objects.all().delete()
         with connection.cursor() as cursor:
             # Fresh statistics (also of the word index's expression) for the
             # planner, rather than waiting for autovacuum.
             cursor.execute("ANALYZE companies_legalunit, companies_company, companies_nameword")
 
     @staticmethod
-    def _run(statements: list[str]) -> None:
+    def _run(steps: list[tuple[str | None, str]]) -> None:
+        """The statements in one transaction; for an index set aside, its
+        record ends in that same transaction (and an index already there, left
+        by a build that half succeeded, is not built twice)."""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute("SET LOCAL work_mem = '64MB'")
-            for statement in statements:
-                cursor.execute(statement)
+            for index, statement in steps:
+                if index is None:
+                    cursor.execute(statement)
+                    continue
+                cursor.execute("SELECT to_regclass(%s) IS NULL", [index])
+                if cursor.fetchone()[0]:
+                    cursor.execute(statement)
+                SetAsideIndex.objects.filter(name=index).delete()
 
-    def _build_side_by_side(self, *sequences: list[str]) -> None:
+    def _build_side_by_side(self, *sequences: list[tuple[str | None, str]]) -> None:
         """Each sequence in its own connection, at the same time, when the
         import is not inside a transaction; else one after the other here
         (another connection would not see the rows, and would wait for this
         transaction's locks)."""
-        if connection.in_atomic_block:
+        if connection.in_atomic_block or not connection.get_autocommit():
             for statements in sequences:
                 self._run(statements)
             return
         errors: list[BaseException] = []
 
-        def work(statements: list[str]) -> None:
+        def work(statements: list[tuple[str | None, str]]) -> None:
             try:
                 self._run(statements)
             except BaseException as error:  # raised in the calling thread below
@@ -621,15 +638,21 @@ def import_files(
     """
     kinds = {path: read_kind(path) for path in paths}
     ordered = sorted(paths, key=lambda path: KIND_ORDER[kinds[path]])
-    if rebuild_search_index is None:
-        rebuild_search_index = not Company.objects.exists()
-    writer = writer_for_connection()
-    if isinstance(writer, PostgresWriter):
-        if rebuild_search_index:
-            with writer.search_index_set_aside():
-                return [import_file(path, **options) for path in ordered]
-        writer.restore_search_indexes()
-    return [import_file(path, **options) for path in ordered]
+    # Two imports at once would rebuild each other's indexes and lose words.
+    with job_lock("import_sirene") as taken:
+        if not taken:
+            raise ImportRefused(
+                "Another import of the register is running; run this one once it has ended."
+            )
+        if rebuild_search_index is None:
+            rebuild_search_index = not Company.objects.exists()
+        writer = writer_for_connection()
+        if isinstance(writer, PostgresWriter):
+            if rebuild_search_index:
+                with writer.search_index_set_aside():
+                    return [import_file(path, **options) for path in ordered]
+            writer.restore_search_indexes()
+        return [import_file(path, **options) for path in ordered]
 
 
 def print_progress(summary: ImportSummary, fraction: float, stream=None) -> None:

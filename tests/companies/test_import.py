@@ -5,6 +5,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -13,6 +14,7 @@ from companies import sirene
 from companies.models import Company, LegalUnit, NameWord, SetAsideIndex
 from companies.selectors import search_companies
 from companies.sirene import PostgresWriter, import_file
+from signalconso import locks
 
 from .factories import CompanyFactory
 
@@ -227,6 +229,13 @@ def test_the_command_prints_a_progress_bar(capsys):
     assert "100%" in capsys.readouterr().err
 
 
+SET_ASIDE = (
+    PostgresWriter.WORD_INDEX,
+    PostgresWriter.VOCABULARY_INDEX,
+    *PostgresWriter.LOOKUP_INDEXES,
+)
+
+
 def search_indexes() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -239,7 +248,7 @@ def search_indexes() -> set[str]:
 def assert_ready_to_search(indexes_before: set[str]) -> None:
     """The indexes set aside are back, the words of the names are collected,
     and the triggers collect those of names written from now on."""
-    assert set(PostgresWriter.SET_ASIDE) <= indexes_before
+    assert set(SET_ASIDE) <= indexes_before
     assert search_indexes() == indexes_before
     words = set(NameWord.objects.values_list("word", flat=True))
     assert {"boulangerie", "patisserie", "dupont", "hypermarches"} <= words
@@ -287,14 +296,64 @@ def test_indexes_a_dead_load_left_aside_are_built_by_the_next_import(postgresql)
     before = search_indexes()
     # A first load that dies once its indexes are dropped (its connection,
     # and the session setting that turned the triggers off, die with it).
-    PostgresWriter().drop_search_indexes()
+    PostgresWriter().drop_search_indexes(lookups_too=True)
     with connection.cursor() as cursor:
         cursor.execute("RESET companies.bulk_load")
-    assert not search_indexes() & set(PostgresWriter.SET_ASIDE)
-    assert SetAsideIndex.objects.count() == len(PostgresWriter.SET_ASIDE)
+    assert not search_indexes() & set(SET_ASIDE)
+    assert SetAsideIndex.objects.count() == len(SET_ASIDE)
 
     out = run(ESTABLISHMENTS, LEGAL_UNITS, "--no-rebuild-search-index")
     assert "created 22" in out
     assert search_indexes() == before
     assert not SetAsideIndex.objects.exists()
     assert NameWord.objects.filter(word="boulangerie").exists()
+
+
+def test_an_index_a_half_finished_rebuild_left_is_not_built_twice(postgresql):
+    # The word index was built but its record survived (the other connection failed).
+    run(ESTABLISHMENTS, LEGAL_UNITS)
+    before = search_indexes()
+    SetAsideIndex.objects.create(
+        name=PostgresWriter.WORD_INDEX, definition="CREATE INDEX companies_company_name_words …"
+    )
+    out = run(ESTABLISHMENTS, LEGAL_UNITS)
+    assert "unchanged 22" in out
+    assert search_indexes() == before
+    assert not SetAsideIndex.objects.exists()
+
+
+def test_a_forced_rebuild_on_a_filled_table_keeps_the_lookup_indexes(postgresql, monkeypatch):
+    run(ESTABLISHMENTS, LEGAL_UNITS)
+    during = []
+    real_import_file = sirene.import_file
+
+    def watched(path, **options):
+        during.append(search_indexes())
+        return real_import_file(path, **options)
+
+    monkeypatch.setattr(sirene, "import_file", watched)
+    run(ESTABLISHMENTS, LEGAL_UNITS, "--rebuild-search-index")
+    assert during and all(set(PostgresWriter.LOOKUP_INDEXES) <= found for found in during)
+    assert all(PostgresWriter.WORD_INDEX not in found for found in during)
+    assert PostgresWriter.WORD_INDEX in search_indexes()
+
+
+def test_a_second_import_at_the_same_time_is_refused(postgresql):
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [locks._key("import_sirene")])
+        with pytest.raises(CommandError, match="Another import of the register is running"):
+            run(ESTABLISHMENTS)
+        assert not Company.objects.exists()
+    finally:
+        other.close()
+    run(ESTABLISHMENTS)
+    assert Company.objects.count() == 22

@@ -149,3 +149,24 @@ def test_a_name_typed_exactly_comes_before_open_look_alikes(postgresql):
     CompanyFactory(legal_name="VRAGAVA", is_open=False)
     CompanyFactory.create_batch(3, legal_name="VRAGAVE")
     assert names(search_companies(query="vragava", limit=2)) == ["VRAGAVA", "VRAGAVE"]
+
+
+def test_the_word_being_typed_is_kept_in_a_long_query(postgresql):
+    CompanyFactory(legal_name="SOCIETE NOUVELLE DES BOULANGERIES ARTISANALES DU VIEUX PORT MARTIN")
+    CompanyFactory(legal_name="SOCIETE NOUVELLE DES BOULANGERIES ARTISANALES DU VIEUX PORT DUPONT")
+    query = "societe nouvelle des boulangeries artisanales du vieux port dupo"
+    # Eight words: the shortest ones go ("du", "des"), the one being typed stays.
+    assert names(search_companies(query=query))[0] == (
+        "SOCIETE NOUVELLE DES BOULANGERIES ARTISANALES DU VIEUX PORT DUPONT"
+    )
+
+
+def test_letters_are_folded_as_in_names(postgresql):
+    CompanyFactory(legal_name="ØRSTED FRANCE")
+    assert names(search_companies(query="Ørsted")) == ["ØRSTED FRANCE"]
+    assert names(search_companies(query="orsted france")) == ["ØRSTED FRANCE"]
+
+
+def test_a_query_too_long_is_refused_with_a_message():
+    with pytest.raises(ValidationError, match="200 caractères au plus"):
+        search_companies(query="a" * 2100)

@@ -4,7 +4,7 @@ import argparse
 
 from django.core.management.base import BaseCommand, CommandError
 
-from companies.sirene import LEGAL_UNITS, ImportFormatError, import_files, print_progress
+from companies.sirene import LEGAL_UNITS, ImportRefused, import_files, print_progress
 
 SHOWN_REJECTIONS = 20
 
@@ -26,7 +26,8 @@ class Command(BaseCommand):
             help=(
                 "On PostgreSQL, drop the search indexes during the import and build them again "
                 "after, collecting the names' words in one pass (faster for large loads, but "
-                "search is slow meanwhile). Default: only when the companies table is empty."
+                "search by name is slow meanwhile; on an empty table the SIREN, postal code "
+                "and department indexes too). Default: only when the companies table is empty."
             ),
         )
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 progress=progress,
                 rebuild_search_index=rebuild_search_index,
             )
-        except ImportFormatError as error:
+        except ImportRefused as error:
             raise CommandError(str(error)) from error
 
         for s in summaries:
