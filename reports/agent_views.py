@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
@@ -39,6 +40,7 @@ from .agent_forms import (
     SubscriptionForm,
     TagsForm,
 )
+from .charts import stacked_bar_chart
 from .exports import export_request
 from .forms import AttachmentsForm, SiretForm
 from .models import (
@@ -506,6 +508,47 @@ def companies_most_reported(request: HttpRequest) -> HttpResponse:
     return render(request, "agents/most_reported.html", {"top": list(top)})
 
 
+# The statuses as the company page's chart groups them, bottom to top.
+STATUS_GROUPS = [
+    {"key": "answered", "label": gettext_lazy("Répondus"), "colour": "#18753c", "statuses": {
+        ReportStatus.PROMESSE_ACTION, ReportStatus.INFONDE, ReportStatus.MAL_ATTRIBUE}},
+    {"key": "waiting", "label": gettext_lazy("En attente de réponse"), "colour": "#000091", "statuses": {
+        ReportStatus.TRAITEMENT_EN_COURS, ReportStatus.TRANSMIS}},
+    {"key": "unanswered", "label": gettext_lazy("Clos sans réponse"), "colour": "#ce0500", "statuses": {
+        ReportStatus.NON_CONSULTE, ReportStatus.CONSULTE_IGNORE}},
+    {"key": "other", "label": gettext_lazy("Non transmis ou anonymisés"), "colour": "#666666", "statuses": {
+        ReportStatus.NA, ReportStatus.SUPPRESSION_RGPD}},
+]  # fmt: skip
+
+
+def _statuses_by_month(reports) -> list[dict]:
+    """The last 12 months (this one included, none left out), each with its
+    reports counted by status group and in all."""
+    this_month = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    index = this_month.year * 12 + this_month.month - 1  # months since year 0
+    starts = [((index - back) // 12, (index - back) % 12 + 1) for back in range(11, -1, -1)]
+    first = this_month.replace(year=starts[0][0], month=starts[0][1])
+    counts = (
+        reports.filter(created_at__gte=first)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "status")
+        .annotate(n=Count("pk"))
+    )
+    group_of = {status: group["key"] for group in STATUS_GROUPS for status in group["statuses"]}
+    months = {
+        start: {"label": f"{start[1]:02d}/{start[0]}", "total": 0}
+        | {group["key"]: 0 for group in STATUS_GROUPS}
+        for start in starts
+    }
+    for row in counts:
+        month = months[(row["month"].year, row["month"].month)]
+        month[group_of[row["status"]]] += row["n"]
+        month["total"] += row["n"]
+    for month in months.values():  # in the groups' order, for the table
+        month["counts"] = [month[group["key"]] for group in STATUS_GROUPS]
+    return list(months.values())
+
+
 @staff_required
 @require_safe
 def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
@@ -517,22 +560,15 @@ def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
             "report__created_at", "created_at"
         )[:5000]
     ]
-    months = (
-        reports.filter(created_at__gte=timezone.now() - timedelta(days=365))
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", "status")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    )
-    by_month: dict = {}
-    for row in months:
-        by_month.setdefault(row["month"], {})[row["status"]] = row["n"]
+    months = _statuses_by_month(reports)
     context = {
         "company": company,
         "figures": _company_figures(reports),
         "median_delay": statistics.median(delays) if delays else None,
         "statuses": list(reports.values("status").annotate(n=Count("pk")).order_by("-n")),
-        "months": sorted(by_month.items()),
+        "months": months,
+        "months_chart": stacked_bar_chart(months, STATUS_GROUPS),
+        "status_groups": STATUS_GROUPS,
         "status_labels": dict(ReportStatus.choices),
         "ratings": list(Review.objects.filter(report__in=reports, about="answer")
                         .values("rating").annotate(n=Count("pk")).order_by("rating")),  # fmt: skip

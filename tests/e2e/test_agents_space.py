@@ -43,3 +43,7 @@ def test_an_agent_sets_up_the_second_factor_then_searches_and_comments(
     page.get_by_role("button", name="Ajouter le commentaire").click()
     page.get_by_text("Le commentaire est ajouté.").wait_for()
     assert Comment.objects.get().text == "Contrôle prévu la semaine prochaine."
+
+    page.goto(f"{live_server.url}/agents/entreprises/{market.siret}/")
+    page.get_by_role("img", name="Signalements par mois et par statut").wait_for()
+    assert_accessible(page)

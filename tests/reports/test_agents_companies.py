@@ -143,3 +143,33 @@ def test_a_pro_gets_404_on_the_company_pages(client, pro_user):
     for url in (reverse("agents:companies"), reverse("agents:company", args=[company.siret]),
                 reverse("agents:companies_to_activate"), reverse("agents:websites")):  # fmt: skip
         assert client.get(url).status_code == 404
+
+
+@time_machine.travel("2026-11-20 10:00 +01:00", tick=False)
+def test_the_company_page_draws_twelve_months_by_status(client, agent_user):
+    company = CompanyFactory()
+    ReportFactory(company=company, status=ReportStatus.PROMESSE_ACTION)
+    ReportFactory(company=company)
+    with time_machine.travel("2026-09-03 10:00 +02:00"):
+        ReportFactory(company=company, status=ReportStatus.NON_CONSULTE)
+    with time_machine.travel("2025-10-30 10:00 +01:00"):  # 13 months ago: left out
+        ReportFactory(company=company)
+    client.force_login(agent_user)
+    page = client.get(reverse("agents:company", args=[company.siret]))
+    months = page.context["months"]
+    assert [m["label"] for m in months][:2] == ["12/2025", "01/2026"]
+    assert [m["label"] for m in months][-1] == "11/2026" and len(months) == 12
+    by_label = {m["label"]: m for m in months}
+    assert by_label["11/2026"]["counts"] == [1, 1, 0, 0] and by_label["11/2026"]["total"] == 2
+    assert by_label["09/2026"]["counts"] == [0, 0, 1, 0]
+    assert sum(m["total"] for m in months) == 3
+    chart = page.context["months_chart"]
+    november = chart["bars"][-1]
+    assert [part["colour"] for part in november["parts"]] == ["#18753c", "#000091"]
+    assert chart["bars"][0]["parts"] == []
+    assertContains(page, 'role="img"')
+    assertContains(
+        page,
+        '<th scope="row">10/2026</th><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>',
+        html=False,
+    )
