@@ -135,9 +135,30 @@ BACKWARD = [
 ]
 
 
+# A concurrent build that failed leaves an invalid index, which IF NOT EXISTS
+# would then keep: drop it so that running the migration again builds it.
+DROP_IF_INVALID = """
+    DO $$ BEGIN
+        IF EXISTS (
+            SELECT 1 FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid
+            WHERE pg_class.relname = '{name}' AND NOT pg_index.indisvalid
+        ) THEN
+            DROP INDEX {name};
+        END IF;
+    END $$
+"""
+CONCURRENT_INDEXES = ["companies_company_name_words", "companies_nameword_trgm", "company_department"]
+
+
+def drop_invalid_indexes(schema_editor):
+    for name in CONCURRENT_INDEXES:  # constants: nothing from outside
+        schema_editor.execute(DROP_IF_INVALID.format(name=name))
+
+
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    drop_invalid_indexes(schema_editor)
     try:
         with transaction.atomic(using=schema_editor.connection.alias):
             schema_editor.execute(UNACCENT_C)
@@ -158,6 +179,7 @@ DEPARTMENT_INDEX = models.Index(fields=["department"], name="company_department"
 
 def add_department_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        drop_invalid_indexes(schema_editor)
         schema_editor.execute(
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS company_department "
             "ON companies_company (department)"
@@ -173,8 +195,7 @@ def remove_department_index(apps, schema_editor):
 class Migration(migrations.Migration):
     # Not atomic, so that the indexes are built CONCURRENTLY: on a register of
     # millions of rows, a plain build would block every write to the
-    # companies table for minutes. (A concurrent build that fails leaves an
-    # invalid index: drop it by hand before running the migration again.)
+    # companies table for minutes. A build that failed is started again.
     atomic = False
     dependencies = [("companies", "0005_letter_batches")]
 
