@@ -86,9 +86,7 @@ class SecondFactorForm(forms.Form):
         label=_("Code à 6 chiffres de votre application"),
         required=False,
         max_length=10,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
-        ),  # fmt: skip
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
         help_text=_("Il change toutes les 30 secondes."),
     )
     recovery = forms.CharField(
@@ -116,8 +114,9 @@ class ResetRequestForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):  # fmt: skip
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         # The link is built from SITE_URL when sent, never from the request's Host.
         email_queue(
             "password_reset",
@@ -156,10 +155,7 @@ class EmailChangeForm(forms.Form):
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(_("Cette adresse est déjà celle d’un autre compte."))
         domain = email.rpartition("@")[2]
-        if (
-            self.user.is_administration_staff
-            and domain not in settings.ADMINISTRATION_EMAIL_DOMAINS
-        ):
+        if self.user.is_administration_staff and domain not in settings.ADMINISTRATION_EMAIL_DOMAINS:
             raise forms.ValidationError(
                 _("Seules les adresses de l’administration sont acceptées (%(domains)s).")
                 % {"domains": ", ".join(settings.ADMINISTRATION_EMAIL_DOMAINS)}
@@ -172,20 +168,17 @@ class DepartmentsForm(forms.Form):
         label=_("Vos départements"),
         required=False,
         max_length=300,
-        help_text=_("Séparés par des virgules (exemple : 13, 83, 2A). Votre page d’accueil part de "
-                    "leurs signalements ; vide, toute la France."),
-    )  # fmt: skip
+        help_text=_(
+            "Séparés par des virgules (exemple : 13, 83, 2A). Votre page d’accueil part de "
+            "leurs signalements ; vide, toute la France."
+        ),
+    )
 
     def clean_departments(self):
-        codes = [
-            c.strip().upper()
-            for c in re.split(r"[,\s;]+", self.cleaned_data["departments"])
-            if c.strip()
-        ]
+        codes = [c.strip().upper() for c in re.split(r"[,\s;]+", self.cleaned_data["departments"]) if c.strip()]
         wrong = [c for c in codes if not re.fullmatch(r"\d{2}|2[AB]|9[78]\d", c)]
         if wrong:
             raise forms.ValidationError(
-                _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.")
-                % {"codes": ", ".join(wrong)}
+                _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.") % {"codes": ", ".join(wrong)}
             )
         return sorted(set(codes))

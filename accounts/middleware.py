@@ -22,9 +22,7 @@ class StaffIdleTimeoutMiddleware:
             last = request.session.get(self.KEY)
             if last is not None and now - last > settings.STAFF_IDLE_MINUTES * 60:
                 logout(request)
-                messages.info(
-                    request, _("Vous avez été déconnecté après une période sans activité.")
-                )
+                messages.info(request, _("Vous avez été déconnecté après une période sans activité."))
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
             request.session[self.KEY] = now
         return self.get_response(request)

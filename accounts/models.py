@@ -131,14 +131,15 @@ class Invitation(models.Model):
     email = models.EmailField(_("adresse électronique"))
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.PRO)
     company = models.ForeignKey(
-        "companies.Company", null=True, blank=True, on_delete=models.CASCADE,
+        "companies.Company",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="invitations",
-    )  # fmt: skip
+    )
     level = models.CharField(_("niveau"), max_length=10, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
     expires_at = models.DateTimeField(_("valable jusqu’au"))
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)

@@ -29,9 +29,7 @@ def _hash(code: str) -> str:
 
 def device_for_setup(user: User) -> TOTPDevice:
     """The user's unconfirmed device (made if needed) for the setup page."""
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, defaults={"secret": pyotp.random_base32()}
-    )
+    device, _created = TOTPDevice.objects.get_or_create(user=user, defaults={"secret": pyotp.random_base32()})
     return device
 
 
@@ -79,10 +77,7 @@ def device_confirm(device: TOTPDevice, code: str) -> list[str] | None:
 
 def recovery_codes_renew(user: User) -> list[str]:
     RecoveryCode.objects.filter(user=user).delete()
-    codes = [
-        f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}"
-        for _ in range(RECOVERY_CODES)
-    ]
+    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
     RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_hash(c)) for c in codes)
     return codes
 
@@ -90,9 +85,9 @@ def recovery_codes_renew(user: User) -> list[str]:
 @transaction.atomic
 def recovery_code_use(user: User, code: str) -> bool:
     code = code.strip().lower()
-    used = RecoveryCode.objects.filter(
-        user=user, code_hash=_hash(code), used_at__isnull=True
-    ).update(used_at=timezone.now())
+    used = RecoveryCode.objects.filter(user=user, code_hash=_hash(code), used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
     return bool(used)
 
 

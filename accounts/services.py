@@ -42,25 +42,44 @@ def company_access_give(*, company, email: str, level: str, by: User) -> Invitat
         if CompanyAccess.objects.filter(company=company, user=user).exists():
             raise AccessRefused(_("Cette personne a déjà accès à cette entreprise."))
         CompanyAccess.objects.create(company=company, user=user, level=level)
-        Event.objects.create(company=company, user=by, actor=ActorKind.PRO, action="access_given",
-                             details={"email": email, "level": level})  # fmt: skip
-        email_queue("pro_new_access", to=email, data={"company": company.pk, "user": user.pk},
-                    company=company, user=user)  # fmt: skip
+        Event.objects.create(
+            company=company,
+            user=by,
+            actor=ActorKind.PRO,
+            action="access_given",
+            details={"email": email, "level": level},
+        )
+        email_queue(
+            "pro_new_access", to=email, data={"company": company.pk, "user": user.pk}, company=company, user=user
+        )
         return None
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        email=email, role=Role.PRO, company=company, level=level, token_hash=_token_hash(token),
-        invited_by=by, expires_at=timezone.now() + INVITATION_VALIDITY,
-    )  # fmt: skip
-    Event.objects.create(company=company, user=by, actor=ActorKind.PRO, action="access_invited",
-                         details={"email": email, "level": level})  # fmt: skip
+        email=email,
+        role=Role.PRO,
+        company=company,
+        level=level,
+        token_hash=_token_hash(token),
+        invited_by=by,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    Event.objects.create(
+        company=company,
+        user=by,
+        actor=ActorKind.PRO,
+        action="access_invited",
+        details={"email": email, "level": level},
+    )
     email_queue(
         "pro_invitation",
         to=email,
-        data={"company": company.pk, "invited_by": by.get_full_name() or by.email,
-              "url": settings.SITE_URL + reverse("accounts:invitation", args=[token])},
+        data={
+            "company": company.pk,
+            "invited_by": by.get_full_name() or by.email,
+            "url": settings.SITE_URL + reverse("accounts:invitation", args=[token]),
+        },
         company=company,
-    )  # fmt: skip
+    )
     return invitation
 
 
@@ -68,18 +87,20 @@ def invitation_from_token(token: str) -> Invitation | None:
     """The invitation of this link, if it can still be accepted."""
     return (
         Invitation.objects.select_related("company")
-        .filter(
-            token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
-        )  # fmt: skip
+        .filter(token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
 
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None = None, first_name: str = "",
-    last_name: str = "", password: str = "",
-) -> User:  # fmt: skip
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str = "",
+) -> User:
     """Uses the invitation: for its signed-in addressee, or a new account."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
@@ -87,9 +108,9 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email=invitation.email).exists():
             raise AccessRefused(_("Un compte existe déjà pour cette adresse : connectez-vous."))
-        user = User.objects.create_user(email=invitation.email, password=password,
-                                        first_name=first_name, last_name=last_name,
-                                        role=invitation.role)  # fmt: skip
+        user = User.objects.create_user(
+            email=invitation.email, password=password, first_name=first_name, last_name=last_name, role=invitation.role
+        )
     elif user.email != invitation.email:
         raise AccessRefused(_("Cette invitation est adressée à une autre adresse électronique."))
     if invitation.company_id:
@@ -98,9 +119,13 @@ def invitation_accept(
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    Event.objects.create(company_id=invitation.company_id, user=user,
-                         actor=ActorKind.PRO if user.is_pro else ActorKind.AGENT,
-                         action="invitation_accepted", details={"email": user.email})  # fmt: skip
+    Event.objects.create(
+        company_id=invitation.company_id,
+        user=user,
+        actor=ActorKind.PRO if user.is_pro else ActorKind.AGENT,
+        action="invitation_accepted",
+        details={"email": user.email},
+    )
     return user
 
 
@@ -111,9 +136,7 @@ def company_access_change(*, access: CompanyAccess, level: str | None, by: User)
     access = CompanyAccess.objects.select_for_update().get(pk=access.pk)
     admins = CompanyAccess.objects.filter(company_id=access.company_id, level="admin")
     if access.level == "admin" and level != "admin" and admins.count() <= 1:
-        raise AccessRefused(
-            _("L’entreprise doit garder au moins un administrateur : nommez-en un autre d’abord.")
-        )
+        raise AccessRefused(_("L’entreprise doit garder au moins un administrateur : nommez-en un autre d’abord."))
     if level is None:
         access.delete()
         action = "access_revoked"
@@ -121,8 +144,13 @@ def company_access_change(*, access: CompanyAccess, level: str | None, by: User)
         access.level = level
         access.save(update_fields=["level"])
         action = "access_changed"
-    Event.objects.create(company_id=access.company_id, user=by, actor=ActorKind.PRO, action=action,
-                         details={"email": access.user.email, "level": level})  # fmt: skip
+    Event.objects.create(
+        company_id=access.company_id,
+        user=by,
+        actor=ActorKind.PRO,
+        action=action,
+        details={"email": access.user.email, "level": level},
+    )
 
 
 @transaction.atomic
@@ -144,15 +172,21 @@ def agent_invite(*, email: str, role: str, by: User) -> Invitation:
         raise AccessRefused(_("Un compte existe déjà pour cette adresse."))
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        email=email, role=role, token_hash=_token_hash(token), invited_by=by,
+        email=email,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=by,
         expires_at=timezone.now() + INVITATION_VALIDITY,
-    )  # fmt: skip
+    )
     email_queue(
         "agent_invitation",
         to=email,
-        data={"invited_by": by.get_full_name() or by.email,
-              "url": settings.SITE_URL + reverse("accounts:invitation", args=[token])},
-    )  # fmt: skip
-    Event.objects.create(user=by, actor=ActorKind.AGENT, action="agent_invited",
-                         details={"email": email, "role": role})  # fmt: skip
+        data={
+            "invited_by": by.get_full_name() or by.email,
+            "url": settings.SITE_URL + reverse("accounts:invitation", args=[token]),
+        },
+    )
+    Event.objects.create(
+        user=by, actor=ActorKind.AGENT, action="agent_invited", details={"email": email, "role": role}
+    )
     return invitation

@@ -50,8 +50,11 @@ class LoginView(auth_views.LoginView):
             return super().form_valid(form)
         # The administration's staff are logged in only after their code.
         self.request.session[PENDING_KEY] = {
-            "user": user.pk, "at": time.time(), "next": self.get_redirect_url(), "tries": 0,
-        }  # fmt: skip
+            "user": user.pk,
+            "at": time.time(),
+            "next": self.get_redirect_url(),
+            "tries": 0,
+        }
         if second_factor.has_device(user):
             return redirect("accounts:otp")
         return redirect("accounts:otp_setup")
@@ -105,8 +108,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Trop d’essais : réessayez dans 15 minutes."))
             return redirect("accounts:login")
         code, recovery = form.cleaned_data["code"], form.cleaned_data["recovery"]
-        ok = (second_factor.totp_check(user.totp, code) if code
-              else second_factor.recovery_code_use(user, recovery))  # fmt: skip
+        ok = second_factor.totp_check(user.totp, code) if code else second_factor.recovery_code_use(user, recovery)
         if ok:
             return _finish_login(request, user)
         count_failure(keys)
@@ -117,10 +119,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING_KEY, None)
             messages.error(request, _("Trop de codes erronés : reconnectez-vous."))
             return redirect("accounts:login")
-        form.add_error("recovery" if recovery and not code else "code",
-                       _("Ce code n’est pas le bon. Vérifiez l’heure de votre téléphone."))  # fmt: skip
-    return render(request, "accounts/otp.html", {"form": form},
-                  status=400 if form.errors else 200)  # fmt: skip
+        form.add_error(
+            "recovery" if recovery and not code else "code",
+            _("Ce code n’est pas le bon. Vérifiez l’heure de votre téléphone."),
+        )
+    return render(request, "accounts/otp.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,8 +148,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             pending = request.session.get(PENDING_KEY, {})
             response = _finish_login(request, user)
-            return render(request, "accounts/recovery_codes.html",
-                          {"codes": codes, "next": response["Location"] or pending.get("next")})  # fmt: skip
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": response["Location"] or pending.get("next")},
+            )
         form.add_error("code", _("Ce code n’est pas le bon. Vérifiez l’heure de votre téléphone."))
     uri = second_factor.provisioning_uri(device)
     context = {"form": form, "secret": device.secret, "qr": second_factor.qr_svg(uri)}
@@ -205,15 +211,17 @@ def account(request: HttpRequest) -> HttpResponse:
         email_form = EmailChangeForm(request.POST, user=request.user)
         if email_form.is_valid():
             new = email_form.cleaned_data["email"]
-            token = signing.dumps({"user": request.user.pk, "email": new, "old": request.user.email},
-                                  salt=EMAIL_CHANGE_SALT)  # fmt: skip
-            email_queue("email_change", to=new, data={"token": token},
-                        language=get_language() or "fr", user=request.user)  # fmt: skip
+            token = signing.dumps(
+                {"user": request.user.pk, "email": new, "old": request.user.email}, salt=EMAIL_CHANGE_SALT
+            )
+            email_queue(
+                "email_change", to=new, data={"token": token}, language=get_language() or "fr", user=request.user
+            )
             messages.success(
                 request,
-                _("Un lien de confirmation est envoyé à %(email)s : votre adresse changera quand "
-                  "vous l’ouvrirez.") % {"email": new},
-            )  # fmt: skip
+                _("Un lien de confirmation est envoyé à %(email)s : votre adresse changera quand vous l’ouvrirez.")
+                % {"email": new},
+            )
             return redirect("accounts:account")
     failed = names.errors or email_form.errors or departments.errors
     context = {"names": names, "email_form": email_form, "departments": departments}
@@ -230,9 +238,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature:
         data = {}
     if data.get("user") != request.user.pk or data.get("old") != request.user.email:
-        messages.error(
-            request, _("Ce lien n’est plus valable : demandez de nouveau le changement.")
-        )
+        messages.error(request, _("Ce lien n’est plus valable : demandez de nouveau le changement."))
         return redirect("accounts:account")
     if request.method == "GET":
         return render(request, "accounts/email_confirm.html", {"email": data["email"]})
@@ -263,14 +269,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             elif form.is_valid():
                 user = invitation_accept(
-                    invitation=found, first_name=form.cleaned_data["first_name"],
+                    invitation=found,
+                    first_name=form.cleaned_data["first_name"],
                     last_name=form.cleaned_data["last_name"],
                     password=form.cleaned_data["password1"],
-                )  # fmt: skip
+                )
                 if user.is_administration_staff:
                     # Their first login sets up the second factor.
-                    messages.success(request, _("Votre compte est créé : connectez-vous pour "
-                                                "activer votre application d’authentification."))  # fmt: skip
+                    messages.success(
+                        request,
+                        _("Votre compte est créé : connectez-vous pour activer votre application d’authentification."),
+                    )
                     return redirect("accounts:login")
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             else:
@@ -279,8 +288,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, refusal.message)
             return redirect("accounts:account" if request.user.is_authenticated else "home")
         if user is not None:
-            messages.success(request, _("Bienvenue : vous avez accès à %(company)s.")
-                             % {"company": found.company.name if found.company else "SignalConso"})  # fmt: skip
+            messages.success(
+                request,
+                _("Bienvenue : vous avez accès à %(company)s.")
+                % {"company": found.company.name if found.company else "SignalConso"},
+            )
             return redirect("pro:reports" if user.is_pro else "accounts:account")
     context = {"invitation": found, "form": form, "existing": existing}
     return render(request, "accounts/invitation.html", context, status=400 if form.errors else 200)

@@ -51,9 +51,7 @@ def holds(company: Company, wanted: str) -> bool:
 def main() -> None:
     rng = random.Random(7)
     total = Company.objects.count()
-    sample = list(
-        Company.objects.order_by("?").values("siret", "siren", "postal_code", "department")[:ROUNDS]
-    )
+    sample = list(Company.objects.order_by("?").values("siret", "siren", "postal_code", "department")[:ROUNDS])
     # Rare words: those of the register's long tail (surnames, invented brands).
     common = {word.lower() for word in WORDS}
     rare = [
@@ -62,10 +60,7 @@ def main() -> None:
         if word not in common and len(word) > 4
     ][:ROUNDS]
     names = [
-        company.name
-        for company in Company.objects.filter(
-            pk__in=Company.objects.order_by("?").values("pk")[:ROUNDS]
-        )
+        company.name for company in Company.objects.filter(pk__in=Company.objects.order_by("?").values("pk")[:ROUNDS])
     ]
     long_words = [w for w in WORDS if len(w) > 4]
 

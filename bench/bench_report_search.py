@@ -92,8 +92,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
     if Report.objects.count() != count or "--refill" in sys.argv:
         fill(count)
-    agent = User.objects.get_or_create(email="bench-agent@dgccrf.finances.gouv.fr",
-                                       defaults={"role": "agent"})[0]  # fmt: skip
+    agent = User.objects.get_or_create(email="bench-agent@dgccrf.finances.gouv.fr", defaults={"role": "agent"})[0]
     naive_sql = (
         "SELECT id FROM reports_report WHERE search_vector @@ websearch_to_tsquery('french', %s) "
         "ORDER BY created_at DESC LIMIT 26"
@@ -111,8 +110,10 @@ def main() -> None:
             list(reports_search(agent, {"texte": word}).values_list("pk", flat=True)[:26])
 
         found = reports_search(agent, {"texte": word}).values_list("pk", flat=True)[:26]
-        print(f"{word!r:>18}: {len(found)} shown | naive p50 {timed(naive)[0]:8.1f} ms "
-              f"max {timed(naive)[1]:8.1f} | ours p50 {timed(ours)[0]:8.1f} ms max {timed(ours)[1]:8.1f}")  # fmt: skip
+        print(
+            f"{word!r:>18}: {len(found)} shown | naive p50 {timed(naive)[0]:8.1f} ms "
+            f"max {timed(naive)[1]:8.1f} | ours p50 {timed(ours)[0]:8.1f} ms max {timed(ours)[1]:8.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -36,9 +36,7 @@ def main(paths: list[str]) -> None:
     if "bench" not in connection.settings_dict["NAME"]:
         sys.exit("Refusing to run on a database whose name does not contain 'bench'.")
     with connection.cursor() as cursor:  # a first load, from nothing
-        cursor.execute(
-            "TRUNCATE companies_company, companies_legalunit, companies_nameword CASCADE"
-        )
+        cursor.execute("TRUNCATE companies_company, companies_legalunit, companies_nameword CASCADE")
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     for attempt in ("first import", "re-import"):
         started = time.monotonic()

@@ -75,10 +75,9 @@ def activation_code_issue(*, company: Company) -> tuple[ActivationCode, str]:
         email_queue(
             "pro_activation_code",
             to=company.email,
-            data={"company": company.pk, "code": format_code(code),
-                  "expires_at": row.expires_at.isoformat()},
+            data={"company": company.pk, "code": format_code(code), "expires_at": row.expires_at.isoformat()},
             company=company,
-        )  # fmt: skip
+        )
     return row, code
 
 
@@ -97,9 +96,7 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
     try:
         siret = clean_siret(siret)
     except Exception as error:
-        raise ActivationRefused(
-            " ".join(getattr(error, "messages", [str(error)])), "siret"
-        ) from None
+        raise ActivationRefused(" ".join(getattr(error, "messages", [str(error)])), "siret") from None
     company = Company.objects.filter(siret=siret).first()
     if company is None:
         raise ActivationRefused(_("Aucun établissement ne porte ce numéro SIRET."), "siret")
@@ -114,9 +111,7 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
     # Every try takes a slot first (an atomic increment in the shared cache):
     # parallel requests cannot all slip under the limit.
     if _take_try(_tries_key(siret)) > TRIES_PER_WINDOW:
-        raise ActivationRefused(
-            _("Trop d’essais erronés pour ce SIRET : réessayez dans 30 minutes."), "code"
-        )
+        raise ActivationRefused(_("Trop d’essais erronés pour ce SIRET : réessayez dans 30 minutes."), "code")
     now = timezone.now()
     live = ActivationCode.objects.filter(company=company, used_at__isnull=True)
     candidate = _hash(normalize_code(code))
@@ -134,9 +129,7 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
     current.update(failed_attempts=F("failed_attempts") + 1)
     if current.exists() and not current.filter(failed_attempts__lt=TRIES_PER_CODE).exists():
         raise ActivationRefused(_dead_code_message())
-    raise ActivationRefused(
-        _("Ce code ne correspond pas à ce SIRET. Vérifiez-le sur le courrier reçu.")
-    )
+    raise ActivationRefused(_("Ce code ne correspond pas à ce SIRET. Vérifiez-le sur le courrier reçu."))
 
 
 def _take_try(key: str) -> int:
@@ -152,15 +145,12 @@ def _take_try(key: str) -> int:
 
 def _dead_code_message() -> str:
     return _(
-        "Ce code est bloqué après trop d’essais erronés. Un nouveau courrier vous sera envoyé "
-        "avec un autre code."
+        "Ce code est bloqué après trop d’essais erronés. Un nouveau courrier vous sera envoyé avec un autre code."
     )
 
 
 @transaction.atomic
-def activation_complete(
-    *, code_id: int, email: str, first_name: str, last_name: str, password: str
-) -> User:
+def activation_complete(*, code_id: int, email: str, first_name: str, last_name: str, password: str) -> User:
     """The code is used: the person becomes the company's administrator."""
     row = ActivationCode.objects.select_for_update().select_related("company").get(pk=code_id)
     now = timezone.now()
@@ -171,17 +161,17 @@ def activation_complete(
     email = User.objects.normalize_email(email)
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=password, first_name=first_name,
-                                        last_name=last_name, role=Role.PRO)  # fmt: skip
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name, role=Role.PRO
+        )
     elif user.role != Role.PRO:
         raise ActivationRefused(_("Cette adresse est celle d’un compte de l’administration."))
-    CompanyAccess.objects.get_or_create(
-        company=row.company, user=user, defaults={"level": AccessLevel.ADMIN}
-    )
+    CompanyAccess.objects.get_or_create(company=row.company, user=user, defaults={"level": AccessLevel.ADMIN})
     # This code is spent, and so are the other letters' codes.
     ActivationCode.objects.filter(company=row.company, used_at__isnull=True).update(used_at=now)
-    Event.objects.create(company=row.company, user=user, actor=ActorKind.PRO,
-                         action="company_activated", details={"email": email})  # fmt: skip
+    Event.objects.create(
+        company=row.company, user=user, actor=ActorKind.PRO, action="company_activated", details={"email": email}
+    )
     return user
 
 
@@ -196,12 +186,15 @@ LETTER_INTERVAL = timedelta(days=28)
 def _letter(company: Company, kind: str) -> tuple[ActivationLetter, dict]:
     """An unsaved letter with a fresh code, and what its page shows."""
     row, code = activation_code_issue(company=company)
-    waiting = Report.objects.filter(
-        company=company, status=ReportStatus.TRAITEMENT_EN_COURS
-    ).count()
+    waiting = Report.objects.filter(company=company, status=ReportStatus.TRAITEMENT_EN_COURS).count()
     letter = ActivationLetter(company=company, kind=kind, code=row, reports_waiting=waiting)
-    page = {"company": company, "kind": kind, "code": format_code(code),
-            "expires_at": row.expires_at, "reports_waiting": waiting}  # fmt: skip
+    page = {
+        "company": company,
+        "kind": kind,
+        "code": format_code(code),
+        "expires_at": row.expires_at,
+        "reports_waiting": waiting,
+    }
     return letter, page
 
 
@@ -211,8 +204,12 @@ def activation_letter_create(*, company: Company, kind: str = LetterKind.FIRST) 
     letter, page = _letter(company, kind)
     letter.pdf.save("letter.pdf", ContentFile(letters_pdf([page])), save=False)
     letter.save()
-    Event.objects.create(company=company, actor=ActorKind.SYSTEM, action="activation_letter",
-                         details={"kind": kind, "letter": letter.pk})  # fmt: skip
+    Event.objects.create(
+        company=company,
+        actor=ActorKind.SYSTEM,
+        action="activation_letter",
+        details={"kind": kind, "letter": letter.pk},
+    )
     return letter
 
 
@@ -231,9 +228,7 @@ def companies_to_activate():
         .exclude(Exists(CompanyAccess.objects.filter(reach)))
         .annotate(
             waiting=Subquery(waiting.values("company").annotate(n=Count("pk")).values("n")[:1]),
-            sent=Coalesce(
-                Subquery(posted.values("company").annotate(n=Count("pk")).values("n")[:1]), 0
-            ),
+            sent=Coalesce(Subquery(posted.values("company").annotate(n=Count("pk")).values("n")[:1]), 0),
             last_posted=Subquery(posted.order_by("-posted_at").values("posted_at")[:1]),
         )
         .filter(
@@ -263,9 +258,13 @@ def letters_batch_prepare(*, companies, by) -> LetterBatch:
     for letter in letters:
         letter.batch = batch
         letter.save()
-        Event.objects.create(company=letter.company, user=by, actor=ActorKind.AGENT,
-                             action="activation_letter",
-                             details={"kind": letter.kind, "letter": letter.pk})  # fmt: skip
+        Event.objects.create(
+            company=letter.company,
+            user=by,
+            actor=ActorKind.AGENT,
+            action="activation_letter",
+            details={"kind": letter.kind, "letter": letter.pk},
+        )
     return batch
 
 
@@ -278,8 +277,13 @@ def letters_batch_posted(*, batch: LetterBatch, by) -> int:
     letters = list(batch.letters.select_related("company"))
     ActivationLetter.objects.filter(batch=batch).update(posted_at=now)
     for letter in letters:
-        Event.objects.create(company=letter.company, user=by, actor=ActorKind.AGENT,
-                             action="activation_letter_posted", details={"kind": letter.kind})  # fmt: skip
+        Event.objects.create(
+            company=letter.company,
+            user=by,
+            actor=ActorKind.AGENT,
+            action="activation_letter_posted",
+            details={"kind": letter.kind},
+        )
     return len(letters)
 
 
@@ -288,7 +292,11 @@ def letters_pdf(pages: list[dict]) -> bytes:
 
     html = render_to_string(
         "companies/activation_letter.html",
-        {"letters": pages, "site_url": settings.SITE_URL, "today": timezone.localdate(),
-         "fonts_dir": FONTS_DIR.as_uri()},
-    )  # fmt: skip
+        {
+            "letters": pages,
+            "site_url": settings.SITE_URL,
+            "today": timezone.localdate(),
+            "fonts_dir": FONTS_DIR.as_uri(),
+        },
+    )
     return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf()

@@ -55,7 +55,7 @@ class CompanyAdmin(admin.ModelAdmin):
                     "country",
                 ]
             },
-        ),  # fmt: skip
+        ),
         (_("État"), {"fields": ["is_head_office", "is_open", "created_at", "updated_at"]}),
     ]
 

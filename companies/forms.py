@@ -29,10 +29,12 @@ class ActivationForm(forms.Form):
 class PasswordChoiceForm(forms.Form):
     """Names and a password twice, checked by Django's validators (12 characters at least)."""
 
-    first_name = forms.CharField(label=_("Prénom"), max_length=150,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))  # fmt: skip
-    last_name = forms.CharField(label=_("Nom"), max_length=150,
-                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))  # fmt: skip
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,

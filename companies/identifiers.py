@@ -81,10 +81,7 @@ def clean_siret_or_siren(value: str) -> str:
         return clean_siren(cleaned)
     if cleaned.isdigit() and len(cleaned) not in (9, 14):
         raise ValidationError(
-            _(
-                "Un numéro SIRET compte 14 chiffres et un numéro SIREN 9 ; "
-                "vous en avez saisi %(count)s."
-            ),
+            _("Un numéro SIRET compte 14 chiffres et un numéro SIREN 9 ; vous en avez saisi %(count)s."),
             code="length",
             params={"count": len(cleaned)},
         )

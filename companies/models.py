@@ -90,9 +90,7 @@ class Company(models.Model):
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
     city = models.CharField(_("commune"), max_length=255, blank=True)
     department = models.CharField(_("département"), max_length=3, blank=True)
-    country = models.CharField(
-        _("pays"), max_length=100, blank=True, help_text=_("Vide pour la France.")
-    )
+    country = models.CharField(_("pays"), max_length=100, blank=True, help_text=_("Vide pour la France."))
     activity_code = models.CharField(_("code d’activité (NAF)"), max_length=6, blank=True)
     is_head_office = models.BooleanField(_("siège social"), default=False)
     is_open = models.BooleanField(_("ouvert"), default=True)
@@ -114,12 +112,8 @@ class Company(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["siret"], name="company_siret_unique"),
-            models.CheckConstraint(
-                condition=models.Q(siret__regex=r"^[0-9]{14}$"), name="company_siret_14_digits"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(siren__regex=r"^[0-9]{9}$"), name="company_siren_9_digits"
-            ),
+            models.CheckConstraint(condition=models.Q(siret__regex=r"^[0-9]{14}$"), name="company_siret_14_digits"),
+            models.CheckConstraint(condition=models.Q(siren__regex=r"^[0-9]{9}$"), name="company_siren_9_digits"),
         ]
 
     def __str__(self) -> str:
@@ -174,9 +168,7 @@ class WebsiteState(models.TextChoices):
 class Website(models.Model):
     """A host consumers report, and what the agents know of it."""
 
-    host = models.CharField(
-        _("hôte"), max_length=253, unique=True, help_text=_("Sans « www. », en minuscules.")
-    )
+    host = models.CharField(_("hôte"), max_length=253, unique=True, help_text=_("Sans « www. », en minuscules."))
     state = models.CharField(
         _("identification"),
         max_length=20,
@@ -192,9 +184,7 @@ class Website(models.Model):
         blank=True,
         related_name="websites",
     )
-    country = models.CharField(
-        _("pays"), max_length=100, blank=True, help_text=_("Pour un site étranger.")
-    )
+    country = models.CharField(_("pays"), max_length=100, blank=True, help_text=_("Pour un site étranger."))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -203,8 +193,7 @@ class Website(models.Model):
         verbose_name_plural = _("sites internet")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(state=WebsiteState.IDENTIFIED)
-                | models.Q(company__isnull=False),
+                condition=~models.Q(state=WebsiteState.IDENTIFIED) | models.Q(company__isnull=False),
                 name="website_identified_has_company",
             ),
         ]
@@ -223,23 +212,15 @@ class CompanyAccess(models.Model):
     covers every establishment of the same SIREN."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="accesses")
-    user = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="company_accesses"
-    )
-    level = models.CharField(
-        _("niveau"), max_length=10, choices=AccessLevel.choices, default=AccessLevel.MEMBER
-    )
-    new_report_emails = models.BooleanField(
-        _("reçoit un courriel à chaque nouveau signalement"), default=True
-    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="company_accesses")
+    level = models.CharField(_("niveau"), max_length=10, choices=AccessLevel.choices, default=AccessLevel.MEMBER)
+    new_report_emails = models.BooleanField(_("reçoit un courriel à chaque nouveau signalement"), default=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("accès à une entreprise")
         verbose_name_plural = _("accès aux entreprises")
-        constraints = [
-            models.UniqueConstraint(fields=["company", "user"], name="company_access_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["company", "user"], name="company_access_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.company}"
@@ -284,8 +265,7 @@ def letter_path(letter: "ActivationLetter", filename: str) -> str:
 class LetterBatch(models.Model):
     """Letters printed together (one PDF) by an agent, then confirmed posted."""
 
-    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     pdf = models.FileField(_("PDF"), upload_to="letters/batches/%Y/%m/", max_length=200)
     created_at = models.DateTimeField(_("préparé le"), auto_now_add=True)
     posted_at = models.DateTimeField(_("posté le"), null=True, blank=True)
@@ -302,8 +282,7 @@ class ActivationLetter(models.Model):
     """A letter with a fresh activation code, for a company reached by post."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="letters")
-    batch = models.ForeignKey(LetterBatch, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="letters")  # fmt: skip
+    batch = models.ForeignKey(LetterBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
     kind = models.CharField(_("courrier"), max_length=10, choices=LetterKind.choices)
     code = models.ForeignKey(ActivationCode, on_delete=models.SET_NULL, null=True, related_name="+")
     reports_waiting = models.PositiveIntegerField(_("signalements en attente"), default=0)

@@ -30,21 +30,21 @@ def activate(request: HttpRequest) -> HttpResponse:
     form = ActivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if is_rate_limited(scope="activation-ip", key=client_ip(request), limit=60, period=3600):
-            form.add_error(
-                "code", _("Trop d’essais depuis votre connexion : réessayez dans une heure.")
-            )
+            form.add_error("code", _("Trop d’essais depuis votre connexion : réessayez dans une heure."))
         else:
             try:
-                code = activation_check(
-                    siret=form.cleaned_data["siret"], code=form.cleaned_data["code"]
-                )
+                code = activation_check(siret=form.cleaned_data["siret"], code=form.cleaned_data["code"])
             except ActivationRefused as refusal:
                 form.add_error(refusal.field, refusal.message)
             else:
                 email = form.cleaned_data["email"]
                 token = signing.dumps({"code": code.pk, "email": email}, salt=ACTIVATION_SALT)
-                email_queue("pro_activation_link", to=email, data={"company": code.company_id,
-                            "token": token}, company=code.company)  # fmt: skip
+                email_queue(
+                    "pro_activation_link",
+                    to=email,
+                    data={"company": code.company_id, "token": token},
+                    company=code.company,
+                )
                 request.session["activation_email"] = email
                 return redirect("pro:activate_sent")
     status = 400 if form.errors else 200
@@ -52,8 +52,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 
 
 def activate_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "pro/activate_sent.html",
-                  {"email": request.session.get("activation_email", "")})  # fmt: skip
+    return render(request, "pro/activate_sent.html", {"email": request.session.get("activation_email", "")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,43 +69,41 @@ def activate_finish(request: HttpRequest, token: str) -> HttpResponse:
     if existing is not None:
         # An account exists: its owner signs in (with their password) to link it.
         if request.user != existing:
-            messages.info(request, _("Un compte existe pour cette adresse : connectez-vous pour "
-                                     "l’ajouter à l’entreprise."))  # fmt: skip
+            messages.info(
+                request, _("Un compte existe pour cette adresse : connectez-vous pour l’ajouter à l’entreprise.")
+            )
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         if request.method == "POST":
             try:
-                activation_complete(code_id=code.pk, email=existing.email, first_name="",
-                                    last_name="", password="")  # fmt: skip
+                activation_complete(code_id=code.pk, email=existing.email, first_name="", last_name="", password="")
             except ActivationRefused as refusal:
                 messages.error(request, refusal.message)
                 return redirect("pro:activate")
-            messages.success(request, _("Vous avez maintenant accès à %(company)s.")
-                             % {"company": code.company.name})  # fmt: skip
+            messages.success(request, _("Vous avez maintenant accès à %(company)s.") % {"company": code.company.name})
             return redirect("pro:reports")
         return render(request, "pro/activate_link.html", {"company": code.company})
     form = PasswordChoiceForm(request.POST or None, email=data["email"])
     if request.method == "POST" and form.is_valid():
         try:
             user = activation_complete(
-                code_id=code.pk, email=data["email"], first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"],
-            )  # fmt: skip
+                code_id=code.pk,
+                email=data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
         except ActivationRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("pro:activate")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Votre compte est créé : voici les signalements de votre entreprise.")
-        )
+        messages.success(request, _("Votre compte est créé : voici les signalements de votre entreprise."))
         return redirect("pro:reports")
     context = {"form": form, "company": code.company, "email": data["email"]}
     return render(request, "pro/activate_finish.html", context, status=400 if form.errors else 200)
 
 
 def _my_access_or_404(request, siret: str) -> CompanyAccess:
-    return get_object_or_404(
-        CompanyAccess.objects.select_related("company"), user=request.user, company__siret=siret
-    )
+    return get_object_or_404(CompanyAccess.objects.select_related("company"), user=request.user, company__siret=siret)
 
 
 @pro_required
@@ -122,8 +119,12 @@ def accesses(request: HttpRequest, siret: str) -> HttpResponse:
             return HttpResponse(status=403)
         if form.is_valid():
             try:
-                invitation = company_access_give(company=company, email=form.cleaned_data["email"],
-                                                 level=form.cleaned_data["level"], by=request.user)  # fmt: skip
+                invitation = company_access_give(
+                    company=company,
+                    email=form.cleaned_data["email"],
+                    level=form.cleaned_data["level"],
+                    by=request.user,
+                )
             except AccessRefused as refusal:
                 form.add_error("email", refusal.message)
             else:
@@ -141,7 +142,7 @@ def accesses(request: HttpRequest, siret: str) -> HttpResponse:
         "invitations": Invitation.objects.filter(company=company, accepted_at__isnull=True).order_by("-created_at"),
         "form": form,
         "levels": AccessLevel.choices,
-    }  # fmt: skip
+    }
     return render(request, "pro/accesses.html", context, status=400 if form.errors else 200)
 
 
@@ -156,13 +157,9 @@ def access_change(request: HttpRequest, siret: str, pk: int) -> HttpResponse:
     if level not in (AccessLevel.ADMIN, AccessLevel.MEMBER, "revoke"):
         return HttpResponse(status=400)
     try:
-        company_access_change(
-            access=access, level=None if level == "revoke" else level, by=request.user
-        )
+        company_access_change(access=access, level=None if level == "revoke" else level, by=request.user)
     except AccessRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(
-            request, _("L’accès de %(email)s est modifié.") % {"email": access.user.email}
-        )
+        messages.success(request, _("L’accès de %(email)s est modifié.") % {"email": access.user.email})
     return redirect("pro:accesses", siret)

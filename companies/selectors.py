@@ -63,8 +63,7 @@ def _query_words(query: str) -> list[str]:
     one (being typed) always, then the longest of the others, in order."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT array_remove(regexp_split_to_array("
-            "companies_search_name(%s, ''), '[^[:alnum:]]+'), '')",
+            "SELECT array_remove(regexp_split_to_array(companies_search_name(%s, ''), '[^[:alnum:]]+'), '')",
             [query],
         )
         words = cursor.fetchone()[0]
@@ -87,9 +86,7 @@ def _vocabulary(words: list[str]) -> tuple[set[str], dict[str, set[str]]]:
     """Words of the register starting with the last word, and the words close
     to each word (not the word itself), in one query."""
     last = words[-1] if len(words[-1]) >= MIN_PREFIX else None
-    pattern = (
-        last.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" if last else None
-    )
+    pattern = last.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" if last else None
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -153,9 +150,7 @@ def _by_name_postgresql(queryset: QuerySet, query: str, enough: int) -> QuerySet
         completions, close = _vocabulary(words)
         typed = [{word} for word in words]
         completed = [*typed[:-1], typed[-1] | completions]
-        loose = [
-            group | close.get(word, set()) for word, group in zip(words, completed, strict=True)
-        ]
+        loose = [group | close.get(word, set()) for word, group in zip(words, completed, strict=True)]
         with _through_indexes():
             collect(0, typed)
             if len(tiers) < enough and completions:
@@ -209,9 +204,7 @@ def search_companies(
     queryset = Company.objects.all()
     if postal_code:
         if not re.fullmatch(r"\d{5}", postal_code.strip()):
-            raise ValidationError(
-                _("Le code postal compte 5 chiffres, par exemple 75011."), code="postal_code"
-            )
+            raise ValidationError(_("Le code postal compte 5 chiffres, par exemple 75011."), code="postal_code")
         queryset = queryset.filter(postal_code=postal_code.strip())
     if department:
         queryset = queryset.filter(department=department.strip().upper())
@@ -219,9 +212,7 @@ def search_companies(
     if _NUMBER.match(query):
         number = clean_siret_or_siren(query)
         field = "siret" if len(number) == 14 else "siren"
-        results = queryset.filter(**{field: number}).annotate(
-            tier=Value(0), score=RawSQL("1", (), FloatField())
-        )
+        results = queryset.filter(**{field: number}).annotate(tier=Value(0), score=RawSQL("1", (), FloatField()))
     elif connection.vendor == "postgresql":
         results = _by_name_postgresql(queryset, query, enough=limit)
     else:

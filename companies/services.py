@@ -55,9 +55,9 @@ def company_for_report(*, siret: str) -> Company:
         suggestion = head_office if head_office and head_office.is_open else None
         message = _("Cet établissement de %(name)s est fermé.") % {"name": company.name}
         if suggestion:
-            message += " " + _(
-                "Vous pouvez signaler son siège social, toujours ouvert : %(address)s."
-            ) % {"address": ", ".join(suggestion.address_lines)}
+            message += " " + _("Vous pouvez signaler son siège social, toujours ouvert : %(address)s.") % {
+                "address": ", ".join(suggestion.address_lines)
+            }
         raise CompanyRefused(message, code="closed", suggestion=suggestion)
     return company
 
@@ -99,8 +99,9 @@ def website_identify(*, website: Website, company: Company, user) -> int:
     from reports.models import ActorKind, Event
 
     Website.objects.filter(pk=website.pk).update(state=WebsiteState.IDENTIFIED, company=company)
-    Event.objects.create(company=company, user=user, actor=ActorKind.AGENT,
-                         action="website_identified", details={"host": website.host})  # fmt: skip
+    Event.objects.create(
+        company=company, user=user, actor=ActorKind.AGENT, action="website_identified", details={"host": website.host}
+    )
     since = timezone.now() - timedelta(days=REATTACH_DAYS)
     sent = 0
     for report in website.reports.filter(created_at__gte=since, company__isnull=True):
@@ -113,5 +114,9 @@ def website_mark(*, website: Website, state: str, country: str = "", user=None) 
     from reports.models import ActorKind, Event
 
     Website.objects.filter(pk=website.pk).update(state=state, country=country[:100])
-    Event.objects.create(user=user, actor=ActorKind.AGENT, action="website_marked",
-                         details={"host": website.host, "state": state, "country": country})  # fmt: skip
+    Event.objects.create(
+        user=user,
+        actor=ActorKind.AGENT,
+        action="website_marked",
+        details={"host": website.host, "state": state, "country": country},
+    )

@@ -37,12 +37,16 @@ LEGAL_UNITS = "legal_units"
 # The columns each kind of file must have (they have many more, ignored).
 REQUIRED_COLUMNS = {
     ESTABLISHMENTS: [
-        "siren", "siret", "etablissementSiege", "etatAdministratifEtablissement",
-        "codePostalEtablissement", "libelleCommuneEtablissement",
+        "siren",
+        "siret",
+        "etablissementSiege",
+        "etatAdministratifEtablissement",
+        "codePostalEtablissement",
+        "libelleCommuneEtablissement",
         "activitePrincipaleEtablissement",
     ],
     LEGAL_UNITS: ["siren", "denominationUniteLegale", "nomUniteLegale"],
-}  # fmt: skip
+}
 # Legal units first: establishments then take their legal name as they are
 # inserted, instead of being rewritten afterwards.
 KIND_ORDER = {LEGAL_UNITS: 0, ESTABLISHMENTS: 1}
@@ -51,23 +55,71 @@ KIND_ORDER = {LEGAL_UNITS: 0, ESTABLISHMENTS: 1}
 NOT_DIFFUSIBLE = "[ND]"
 
 STREET_TYPES = {
-    "ALL": "ALLÉE", "AV": "AVENUE", "BD": "BOULEVARD", "CAR": "CARREFOUR", "CHE": "CHEMIN",
-    "CHS": "CHAUSSÉE", "CITE": "CITÉ", "COR": "CORNICHE", "CRS": "COURS", "DOM": "DOMAINE",
-    "DSC": "DESCENTE", "ECA": "ÉCART", "ESP": "ESPLANADE", "FG": "FAUBOURG", "GR": "GRANDE RUE",
-    "HAM": "HAMEAU", "HLE": "HALLE", "IMP": "IMPASSE", "LD": "LIEU-DIT", "LOT": "LOTISSEMENT",
-    "MAR": "MARCHÉ", "MTE": "MONTÉE", "PARC": "PARC", "PAS": "PASSAGE", "PL": "PLACE",
-    "PLN": "PLAINE", "PLT": "PLATEAU", "PRO": "PROMENADE", "PRV": "PARVIS", "QUA": "QUARTIER",
-    "QUAI": "QUAI", "RES": "RÉSIDENCE", "RLE": "RUELLE", "ROC": "ROCADE", "RPT": "ROND-POINT",
-    "RTE": "ROUTE", "RUE": "RUE", "SEN": "SENTIER", "SQ": "SQUARE", "TPL": "TERRE-PLEIN",
-    "TRA": "TRAVERSE", "VLA": "VILLA", "VLGE": "VILLAGE", "ZA": "ZA", "ZAC": "ZAC", "ZI": "ZI",
-}  # fmt: skip
+    "ALL": "ALLÉE",
+    "AV": "AVENUE",
+    "BD": "BOULEVARD",
+    "CAR": "CARREFOUR",
+    "CHE": "CHEMIN",
+    "CHS": "CHAUSSÉE",
+    "CITE": "CITÉ",
+    "COR": "CORNICHE",
+    "CRS": "COURS",
+    "DOM": "DOMAINE",
+    "DSC": "DESCENTE",
+    "ECA": "ÉCART",
+    "ESP": "ESPLANADE",
+    "FG": "FAUBOURG",
+    "GR": "GRANDE RUE",
+    "HAM": "HAMEAU",
+    "HLE": "HALLE",
+    "IMP": "IMPASSE",
+    "LD": "LIEU-DIT",
+    "LOT": "LOTISSEMENT",
+    "MAR": "MARCHÉ",
+    "MTE": "MONTÉE",
+    "PARC": "PARC",
+    "PAS": "PASSAGE",
+    "PL": "PLACE",
+    "PLN": "PLAINE",
+    "PLT": "PLATEAU",
+    "PRO": "PROMENADE",
+    "PRV": "PARVIS",
+    "QUA": "QUARTIER",
+    "QUAI": "QUAI",
+    "RES": "RÉSIDENCE",
+    "RLE": "RUELLE",
+    "ROC": "ROCADE",
+    "RPT": "ROND-POINT",
+    "RTE": "ROUTE",
+    "RUE": "RUE",
+    "SEN": "SENTIER",
+    "SQ": "SQUARE",
+    "TPL": "TERRE-PLEIN",
+    "TRA": "TRAVERSE",
+    "VLA": "VILLA",
+    "VLGE": "VILLAGE",
+    "ZA": "ZA",
+    "ZAC": "ZAC",
+    "ZI": "ZI",
+}
 REPETITION = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "C"}
 
 # The columns written for an establishment, in this order.
 ESTABLISHMENT_FIELDS = [
-    "siret", "siren", "brand", "address_complement", "street", "special_distribution",
-    "postal_code", "city", "department", "country", "activity_code", "is_head_office", "is_open",
-]  # fmt: skip
+    "siret",
+    "siren",
+    "brand",
+    "address_complement",
+    "street",
+    "special_distribution",
+    "postal_code",
+    "city",
+    "department",
+    "country",
+    "activity_code",
+    "is_head_office",
+    "is_open",
+]
 
 
 class ImportRefused(Exception):
@@ -150,9 +202,7 @@ def detect_kind(path: str, header: list[str]) -> str:
         )
     missing = [name for name in REQUIRED_COLUMNS[kind] if name not in columns]
     if missing:
-        raise ImportFormatError(
-            f"{path}: the {kind.replace('_', ' ')} file lacks the columns: {', '.join(missing)}."
-        )
+        raise ImportFormatError(f"{path}: the {kind.replace('_', ' ')} file lacks the columns: {', '.join(missing)}.")
     return kind
 
 
@@ -204,9 +254,7 @@ class EstablishmentParser:
             if part
         )
         postal_code = v(row, i["codePostalEtablissement"])
-        city = v(row, i["libelleCommuneEtablissement"]) or v(
-            row, self.col("libelleCommuneEtrangerEtablissement")
-        )
+        city = v(row, i["libelleCommuneEtablissement"]) or v(row, self.col("libelleCommuneEtrangerEtablissement"))
         cedex = v(row, self.col("codeCedexEtablissement"))
         if cedex:
             postal_code, city = cedex, v(row, self.col("libelleCedexEtablissement")) or city
@@ -216,9 +264,7 @@ class EstablishmentParser:
             department = department_from_commune_code(
                 v(row, self.col("codeCommuneEtablissement"))
             ) or department_from_postal_code(postal_code)
-        brand = v(row, self.col("enseigne1Etablissement")) or v(
-            row, self.col("denominationUsuelleEtablissement")
-        )
+        brand = v(row, self.col("enseigne1Etablissement")) or v(row, self.col("denominationUsuelleEtablissement"))
         head_office = v(row, i["etablissementSiege"]).lower()
         if head_office not in ("true", "false"):
             raise RowError(f"etablissementSiege is {head_office!r}, not true or false")
@@ -227,11 +273,20 @@ class EstablishmentParser:
             raise RowError(f"etatAdministratifEtablissement is {state!r}, not A or F")
         activity = v(row, i["activitePrincipaleEtablissement"])
         return (
-            siret, siren, brand[:255], v(row, self.col("complementAdresseEtablissement"))[:255],
-            street[:255], v(row, self.col("distributionSpecialeEtablissement"))[:255],
-            postal_code[:10], city[:255], department, country[:100], activity[:6],
-            head_office == "true", state == "A",
-        )  # fmt: skip
+            siret,
+            siren,
+            brand[:255],
+            v(row, self.col("complementAdresseEtablissement"))[:255],
+            street[:255],
+            v(row, self.col("distributionSpecialeEtablissement"))[:255],
+            postal_code[:10],
+            city[:255],
+            department,
+            country[:100],
+            activity[:6],
+            head_office == "true",
+            state == "A",
+        )
 
 
 class LegalUnitParser:
@@ -249,12 +304,8 @@ class LegalUnitParser:
         name = _value(row, get("denominationUniteLegale"))
         if not name:
             # An individual: first name and the name they use.
-            first_name = _value(row, get("prenomUsuelUniteLegale")) or _value(
-                row, get("prenom1UniteLegale")
-            )
-            last_name = _value(row, get("nomUsageUniteLegale")) or _value(
-                row, get("nomUniteLegale")
-            )
+            first_name = _value(row, get("prenomUsuelUniteLegale")) or _value(row, get("prenom1UniteLegale"))
+            last_name = _value(row, get("nomUsageUniteLegale")) or _value(row, get("nomUniteLegale"))
             name = f"{first_name} {last_name}".strip()
         return (siren, name[:255])
 
@@ -282,8 +333,7 @@ class PostgresWriter:
         ) AS words
         GROUP BY word
         """,
-        "INSERT INTO companies_nameword (word) SELECT word FROM sirene_words ORDER BY word "
-        "ON CONFLICT DO NOTHING",
+        "INSERT INTO companies_nameword (word) SELECT word FROM sirene_words ORDER BY word ON CONFLICT DO NOTHING",
         "DROP TABLE sirene_words",
     ]
 
@@ -308,9 +358,7 @@ class PostgresWriter:
         names = [self.WORD_INDEX, self.VOCABULARY_INDEX]
         names += self.LOOKUP_INDEXES if lookups_too else []
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [names]
-            )
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [names])
             for name, definition in cursor.fetchall():
                 SetAsideIndex.objects.create(name=name, definition=definition)
                 cursor.execute(f"DROP INDEX {name}")
@@ -375,10 +423,7 @@ class PostgresWriter:
             finally:
                 connection.close()
 
-        threads = [
-            threading.Thread(target=work, args=(statements,), name="sirene-index")
-            for statements in sequences
-        ]
+        threads = [threading.Thread(target=work, args=(statements,), name="sirene-index") for statements in sequences]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -437,8 +482,7 @@ class PostgresWriter:
         """Returns (created, updated, establishments renamed)."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS sirene_legal_batch "
-                "(siren text, name text) ON COMMIT DELETE ROWS"
+                "CREATE TEMPORARY TABLE IF NOT EXISTS sirene_legal_batch (siren text, name text) ON COMMIT DELETE ROWS"
             )
             cursor.execute("TRUNCATE sirene_legal_batch")
             with cursor.copy("COPY sirene_legal_batch (siren, name) FROM STDIN") as copy:
@@ -478,9 +522,7 @@ class OrmWriter:
             chunk = {row[0]: row for row in rows[start : start + self.CHUNK]}
             existing = {c.siret: c for c in Company.objects.filter(siret__in=chunk)}
             names = dict(
-                LegalUnit.objects.filter(siren__in={r[1] for r in chunk.values()}).values_list(
-                    "siren", "name"
-                )
+                LegalUnit.objects.filter(siren__in={r[1] for r in chunk.values()}).values_list("siren", "name")
             )
             to_create, to_update = [], []
             for siret, row in chunk.items():
@@ -497,9 +539,7 @@ class OrmWriter:
                     company.updated_at = timezone.now()
                     to_update.append(company)
             Company.objects.bulk_create(to_create)
-            Company.objects.bulk_update(
-                to_update, ["legal_name", *ESTABLISHMENT_FIELDS[1:], "updated_at"]
-            )
+            Company.objects.bulk_update(to_update, ["legal_name", *ESTABLISHMENT_FIELDS[1:], "updated_at"])
             created += len(to_create)
             updated += len(to_update)
         return created, updated
@@ -605,10 +645,7 @@ def import_file(
         reader = csv.reader(text)
         header = next(reader)
         parse = EstablishmentParser(header) if kind == ESTABLISHMENTS else LegalUnitParser(header)
-        batches = (
-            (batch, min(raw.tell() / size, 1.0))
-            for batch in _batches(reader, parse, summary, batch_size)
-        )
+        batches = ((batch, min(raw.tell() / size, 1.0)) for batch in _batches(reader, parse, summary, batch_size))
         for batch, fraction in _read_ahead(batches):
             with transaction.atomic():
                 if kind == ESTABLISHMENTS:
@@ -626,9 +663,7 @@ def import_file(
     return summary
 
 
-def import_files(
-    paths: list[str], *, rebuild_search_index: bool | None = None, **options
-) -> list[ImportSummary]:
+def import_files(paths: list[str], *, rebuild_search_index: bool | None = None, **options) -> list[ImportSummary]:
     """Checks every file first, then imports legal units before establishments.
 
     On PostgreSQL the search indexes are set aside during the import and
@@ -641,9 +676,7 @@ def import_files(
     # Two imports at once would rebuild each other's indexes and lose words.
     with job_lock("import_sirene") as taken:
         if not taken:
-            raise ImportRefused(
-                "Another import of the register is running; run this one once it has ended."
-            )
+            raise ImportRefused("Another import of the register is running; run this one once it has ended.")
         if rebuild_search_index is None:
             rebuild_search_index = not Company.objects.exists()
         writer = writer_for_connection()
@@ -662,7 +695,8 @@ def print_progress(summary: ImportSummary, fraction: float, stream=None) -> None
     bar = "█" * filled + "·" * (width - filled)
     end = "\r" if stream.isatty() and fraction < 1 else "\n"
     stream.write(
-        f"  [{bar}] {fraction:4.0%}  {summary.read:>12,} rows  "
-        f"{summary.rows_per_second:>9,.0f} rows/s{end}".replace(",", " ")
+        f"  [{bar}] {fraction:4.0%}  {summary.read:>12,} rows  {summary.rows_per_second:>9,.0f} rows/s{end}".replace(
+            ",", " "
+        )
     )
     stream.flush()

@@ -38,9 +38,7 @@ def search(request: HttpRequest) -> JsonResponse:
         limit=settings.COMPANY_SEARCH_RATE_LIMIT,
         period=settings.COMPANY_SEARCH_RATE_PERIOD,
     ):
-        response = JsonResponse(
-            {"error": _("Trop de recherches en peu de temps. Patientez une minute.")}, status=429
-        )
+        response = JsonResponse({"error": _("Trop de recherches en peu de temps. Patientez une minute.")}, status=429)
         response["Retry-After"] = str(settings.COMPANY_SEARCH_RATE_PERIOD)
         return response
     try:

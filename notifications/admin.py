@@ -60,18 +60,16 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
                     "kind": email.kind,
                     "description": email.description,
                     "links": [
-                        (language, part, reverse("admin:notifications_preview",
-                                                 args=[email.kind, language, part]))
+                        (language, part, reverse("admin:notifications_preview", args=[email.kind, language, part]))
                         for language in ("fr", "en")
                         for part in ("html", "texte")
                     ],
                 }
                 for email in REGISTRY.values()
                 if email.audience == audience
-            ]  # fmt: skip
+            ]
             groups.append((label, emails))
-        context = {**self.admin_site.each_context(request), "title": _("Aperçu des courriels"),
-                   "groups": groups}  # fmt: skip
+        context = {**self.admin_site.each_context(request), "title": _("Aperçu des courriels"), "groups": groups}
         return TemplateResponse(request, "admin/notifications/previews.html", context)
 
     def preview(self, request, kind, language, part):

@@ -70,9 +70,7 @@ class Email(ABC):
         company = context.get("company")
         values = {key: value for key, value in context.items() if isinstance(value, str | int)}
         values.setdefault("reference", report.reference if report else "")
-        values["company"] = (company.name if company else "") or (
-            report.company_name if report else ""
-        )
+        values["company"] = (company.name if company else "") or (report.company_name if report else "")
         return values
 
     def attachments(self, context: dict) -> list[tuple[str, bytes, str]]:
@@ -132,10 +130,18 @@ def _company(data: dict) -> Company:
 
 def sample_company() -> Company:
     return Company(
-        pk=0, siret="73282932000074", siren="732829320", legal_name="HYPERMARCHES DU SUD",
-        brand="SUPER PRIX", street="12 AVENUE DU PRADO", postal_code="13008", city="MARSEILLE",
-        department="13", is_head_office=True, is_open=True,
-    )  # fmt: skip
+        pk=0,
+        siret="73282932000074",
+        siren="732829320",
+        legal_name="HYPERMARCHES DU SUD",
+        brand="SUPER PRIX",
+        street="12 AVENUE DU PRADO",
+        postal_code="13008",
+        city="MARSEILLE",
+        department="13",
+        is_head_office=True,
+        is_open=True,
+    )
 
 
 def sample_report(**fields) -> Report:
@@ -164,9 +170,12 @@ def sample_report(**fields) -> Report:
 
 def sample_user(**fields) -> User:
     return User(
-        pk=0, email=fields.pop("email", "claire.dupont@example.fr"), first_name="Claire",
-        last_name="Dupont", **fields,
-    )  # fmt: skip
+        pk=0,
+        email=fields.pop("email", "claire.dupont@example.fr"),
+        first_name="Claire",
+        last_name="Dupont",
+        **fields,
+    )
 
 
 def sample_response(report: Report, kind: str = ResponseKind.ACCEPTED) -> Response:
@@ -181,11 +190,7 @@ def sample_response(report: Report, kind: str = ResponseKind.ACCEPTED) -> Respon
 
 
 def _consumer_links(report: Report) -> dict:
-    return {
-        "follow_up_url": site_link(
-            "reports:follow_up", follow_up_token(report), language=report.language
-        )
-    }
+    return {"follow_up_url": site_link("reports:follow_up", follow_up_token(report), language=report.language)}
 
 
 def _pro_links(report: Report | None = None) -> dict:
@@ -380,8 +385,7 @@ class NewReportsDigest(Email):
     subject = _("%(count)s nouveaux signalements sur %(company)s")
     audience = "pro"
     description = _(
-        "Au-delà de 10 signalements en une heure pour une entreprise, les suivants sont "
-        "regroupés en un seul courriel."
+        "Au-delà de 10 signalements en une heure pour une entreprise, les suivants sont regroupés en un seul courriel."
     )
 
     def subject_values(self, context):
@@ -393,8 +397,7 @@ class NewReportsDigest(Email):
 
     def sample(self):
         reports = [sample_report(reference=f"SC-26-EXEMP{n}") for n in range(1, 4)]
-        return {"company": sample_company(), "user": sample_user(), "reports": reports,
-                **_pro_links()}  # fmt: skip
+        return {"company": sample_company(), "user": sample_user(), "reports": reports, **_pro_links()}
 
 
 @register
@@ -464,12 +467,14 @@ class ProInvitation(Email):
     secrets = ("url",)
 
     def context(self, data):
-        return {"company": _company(data), "invited_by": data.get("invited_by", ""),
-                "url": data["url"]}  # fmt: skip
+        return {"company": _company(data), "invited_by": data.get("invited_by", ""), "url": data["url"]}
 
     def sample(self):
-        return {"company": sample_company(), "invited_by": "Claire Dupont",
-                "url": settings.SITE_URL + "/compte/invitation/exemple/"}  # fmt: skip
+        return {
+            "company": sample_company(),
+            "invited_by": "Claire Dupont",
+            "url": settings.SITE_URL + "/compte/invitation/exemple/",
+        }
 
 
 @register
@@ -482,14 +487,20 @@ class ActivationCodeEmail(Email):
     secrets = ("code",)
 
     def context(self, data):
-        return {"company": _company(data), "code": data["code"],
-                "expires_at": datetime.fromisoformat(data["expires_at"]),
-                "activation_url": site_link("pro:activate")}  # fmt: skip
+        return {
+            "company": _company(data),
+            "code": data["code"],
+            "expires_at": datetime.fromisoformat(data["expires_at"]),
+            "activation_url": site_link("pro:activate"),
+        }
 
     def sample(self):
-        return {"company": sample_company(), "code": "K7PM-3QXT",
-                "expires_at": timezone.now() + timedelta(days=90),
-                "activation_url": site_link("pro:activate")}  # fmt: skip
+        return {
+            "company": sample_company(),
+            "code": "K7PM-3QXT",
+            "expires_at": timezone.now() + timedelta(days=90),
+            "activation_url": site_link("pro:activate"),
+        }
 
 
 @register
@@ -559,8 +570,7 @@ class AgentDigest(Email):
 
     def sample(self):
         reports = [sample_report(reference=f"SC-26-EXEMP{n}") for n in range(1, 4)]
-        return {"name": "Bouches-du-Rhône, produits dangereux", "reports": reports,
-                "period": "daily"}  # fmt: skip
+        return {"name": "Bouches-du-Rhône, produits dangereux", "reports": reports, "period": "daily"}
 
 
 @register
@@ -589,8 +599,10 @@ class AgentInvitation(DataEmail):
     fields = ("url", "invited_by")
 
     def sample(self):
-        return {"url": settings.SITE_URL + "/compte/invitation/exemple/",
-                "invited_by": "L’administration de SignalConso"}  # fmt: skip
+        return {
+            "url": settings.SITE_URL + "/compte/invitation/exemple/",
+            "invited_by": "L’administration de SignalConso",
+        }
 
 
 # --- Everybody -------------------------------------------------------------------------

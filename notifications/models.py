@@ -32,15 +32,11 @@ class OutgoingEmail(models.Model):
     company = models.ForeignKey(
         "companies.Company", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # One email per key at most: makes every scheduled job safe to run twice.
     dedupe_key = models.CharField(max_length=150, null=True, blank=True, unique=True)
 
-    status = models.CharField(
-        _("état"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
-    )
+    status = models.CharField(_("état"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
     next_attempt_at = models.DateTimeField(_("prochain essai"))
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -97,16 +93,19 @@ class Subscription(models.Model):
     reports matching it are emailed daily or weekly."""
 
     user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.CASCADE,
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="subscriptions",
-    )  # fmt: skip
-    email = models.EmailField(_("boîte de service"), blank=True,
-                              help_text=_("Pour une boîte départementale plutôt qu’un agent."))  # fmt: skip
+    )
+    email = models.EmailField(
+        _("boîte de service"), blank=True, help_text=_("Pour une boîte départementale plutôt qu’un agent.")
+    )
     name = models.CharField(_("nom"), max_length=100)
     # The agents' search filters, as in the search page's address.
     filters = models.JSONField(_("filtres"), default=dict)
-    frequency = models.CharField(_("fréquence"), max_length=10, choices=Frequency.choices,
-                                 default=Frequency.DAILY)  # fmt: skip
+    frequency = models.CharField(_("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
     last_sent_until = models.DateTimeField(_("envoyé jusqu’au"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -84,9 +84,9 @@ def email_send(*, email_id: int) -> str | None:
     """Sends one queued email if it is due and nobody else is sending it.
     Returns the row's new status, or None when there was nothing to do."""
     now = timezone.now()
-    claimed = OutgoingEmail.objects.filter(
-        pk=email_id, status=EmailStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=EmailStatus.SENDING, claimed_at=now)
+    claimed = OutgoingEmail.objects.filter(pk=email_id, status=EmailStatus.PENDING, next_attempt_at__lte=now).update(
+        status=EmailStatus.SENDING, claimed_at=now
+    )
     if not claimed:
         return None
     row = OutgoingEmail.objects.get(pk=email_id)
@@ -98,9 +98,7 @@ def email_send(*, email_id: int) -> str | None:
         message.extra_headers["Message-ID"] = _message_id(row)
         message.send()
     except EmailGone as gone:
-        OutgoingEmail.objects.filter(pk=row.pk).update(
-            status=EmailStatus.CANCELLED, last_error=str(gone)[:2000]
-        )
+        OutgoingEmail.objects.filter(pk=row.pk).update(status=EmailStatus.CANCELLED, last_error=str(gone)[:2000])
         return EmailStatus.CANCELLED
     except Exception as error:
         return _failed(row, error)
@@ -113,9 +111,13 @@ def _sent(row: OutgoingEmail, email) -> None:
     data = {key: value for key, value in row.data.items() if key not in email.secrets}
     to = [] if email.forget_recipients else row.to
     OutgoingEmail.objects.filter(pk=row.pk).update(
-        status=EmailStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1, data=data,
-        to=to, last_error="",
-    )  # fmt: skip
+        status=EmailStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=row.attempts + 1,
+        data=data,
+        to=to,
+        last_error="",
+    )
     Event.objects.create(
         report_id=row.report_id,
         company_id=row.company_id,
@@ -133,18 +135,18 @@ def _failed(row: OutgoingEmail, error: Exception) -> str:
     first_failed_at = row.first_failed_at or now
     if now - first_failed_at >= GIVE_UP_AFTER:
         status = EmailStatus.FAILED
-        logger.error(
-            "email %s (%s) abandoned after %s attempts: %r", row.pk, row.kind, attempts, error
-        )
+        logger.error("email %s (%s) abandoned after %s attempts: %r", row.pk, row.kind, attempts, error)
     else:
         status = EmailStatus.PENDING
         logger.warning("email %s (%s) failed, attempt %s: %r", row.pk, row.kind, attempts, error)
     delay = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_LONGEST)
     OutgoingEmail.objects.filter(pk=row.pk).update(
-        status=status, attempts=attempts, next_attempt_at=now + delay,
+        status=status,
+        attempts=attempts,
+        next_attempt_at=now + delay,
         first_failed_at=first_failed_at,
         last_error=f"{type(error).__name__}: {error}"[:2000],
-    )  # fmt: skip
+    )
     return status
 
 
@@ -155,9 +157,9 @@ def emails_sweep() -> int:
         if not taken:
             return 0
         now = timezone.now()
-        OutgoingEmail.objects.filter(
-            status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-        ).update(status=EmailStatus.PENDING)
+        OutgoingEmail.objects.filter(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+            status=EmailStatus.PENDING
+        )
         sent = 0
         while True:
             due = list(

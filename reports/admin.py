@@ -20,14 +20,12 @@ from .models import (
 class DetailQuestionInline(admin.StackedInline):
     model = DetailQuestion
     extra = 0
-    fields = [("slug", "position", "kind", "required"), ("label_fr", "label_en"),
-              ("help_fr", "help_en"), "choices"]  # fmt: skip
+    fields = [("slug", "position", "kind", "required"), ("label_fr", "label_en"), ("help_fr", "help_en"), "choices"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["title_fr", "slug", "parent", "company_kind", "stops", "is_active",
-                    "managed_by_file"]  # fmt: skip
+    list_display = ["title_fr", "slug", "parent", "company_kind", "stops", "is_active", "managed_by_file"]
     list_filter = ["is_active", "managed_by_file", "company_kind", "parent"]
     search_fields = ["slug", "title_fr", "title_en"]
     list_select_related = ["parent"]
@@ -50,7 +48,7 @@ class CategoryAdmin(admin.ModelAdmin):
                     "info_links",
                 ]
             },
-        ),  # fmt: skip
+        ),
     ]
 
     @admin.display(boolean=True, description=_("page d’information"))

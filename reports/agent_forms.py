@@ -30,37 +30,62 @@ def category_choices():
 
 
 class ReportSearchForm(forms.Form):
-    texte = forms.CharField(label=_("Mots"), required=False, max_length=200,
-                            help_text=_("Dans la description, la réponse et le nom de l’entreprise. "
-                                        "Des guillemets pour une expression, un tiret pour exclure un mot."))  # fmt: skip
-    departements = forms.CharField(label=_("Départements"), required=False, max_length=300,
-                                   help_text=_("Séparés par des virgules. Exemple : 13, 83, 2A"))  # fmt: skip
+    texte = forms.CharField(
+        label=_("Mots"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Dans la description, la réponse et le nom de l’entreprise. "
+            "Des guillemets pour une expression, un tiret pour exclure un mot."
+        ),
+    )
+    departements = forms.CharField(
+        label=_("Départements"),
+        required=False,
+        max_length=300,
+        help_text=_("Séparés par des virgules. Exemple : 13, 83, 2A"),
+    )
     depuis = forms.DateField(label=_("Déposés depuis le"), required=False, widget=DateInput)
     jusqua = forms.DateField(label=_("Jusqu’au"), required=False, widget=DateInput)
     categorie = forms.ChoiceField(label=_("Catégorie (et ses sous-catégories)"), required=False)
-    statuts = forms.MultipleChoiceField(label=_("Statuts"), required=False,
-                                        choices=ReportStatus.choices,
-                                        widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    avec_tags = forms.MultipleChoiceField(label=_("Avec les mots-clés"), required=False,
-                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    sans_tags = forms.MultipleChoiceField(label=_("Sans les mots-clés"), required=False,
-                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    statuts = forms.MultipleChoiceField(
+        label=_("Statuts"), required=False, choices=ReportStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    avec_tags = forms.MultipleChoiceField(
+        label=_("Avec les mots-clés"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sans_tags = forms.MultipleChoiceField(
+        label=_("Sans les mots-clés"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     siret = forms.CharField(label=_("SIRET ou SIREN"), required=False, max_length=20)
     entreprise = forms.CharField(label=_("Nom de l’entreprise"), required=False, max_length=100)
     site = forms.CharField(label=_("Site internet"), required=False, max_length=200)
     telephone = forms.CharField(label=_("Téléphone signalé"), required=False, max_length=30)
-    pays = forms.CharField(
-        label=_("Pays de l’entreprise (étrangère)"), required=False, max_length=100
+    pays = forms.CharField(label=_("Pays de l’entreprise (étrangère)"), required=False, max_length=100)
+    fichiers = forms.ChoiceField(
+        label=_("Pièces jointes"),
+        required=False,
+        choices=[("", _("Indifférent")), ("oui", _("Avec")), ("non", _("Sans"))],
     )
-    fichiers = forms.ChoiceField(label=_("Pièces jointes"), required=False,
-                                 choices=[("", _("Indifférent")), ("oui", _("Avec")), ("non", _("Sans"))])  # fmt: skip
-    avis = forms.ChoiceField(label=_("Avis du consommateur sur la réponse"), required=False,
-                             choices=[("", _("Indifférent")), *Rating.choices, ("aucun", _("Pas d’avis"))])  # fmt: skip
-    identite = forms.ChoiceField(label=_("Identité transmise à l’entreprise"), required=False,
-                                 choices=[("", _("Indifférent")), ("oui", _("Oui")), ("non", _("Non"))])  # fmt: skip
-    tri = forms.ChoiceField(label=_("Ordre"), required=False,
-                            choices=[("", _("Les plus récents d’abord")), ("ancien", _("Les plus anciens d’abord")),
-                                     ("echeance", _("L’échéance la plus proche d’abord"))])  # fmt: skip
+    avis = forms.ChoiceField(
+        label=_("Avis du consommateur sur la réponse"),
+        required=False,
+        choices=[("", _("Indifférent")), *Rating.choices, ("aucun", _("Pas d’avis"))],
+    )
+    identite = forms.ChoiceField(
+        label=_("Identité transmise à l’entreprise"),
+        required=False,
+        choices=[("", _("Indifférent")), ("oui", _("Oui")), ("non", _("Non"))],
+    )
+    tri = forms.ChoiceField(
+        label=_("Ordre"),
+        required=False,
+        choices=[
+            ("", _("Les plus récents d’abord")),
+            ("ancien", _("Les plus anciens d’abord")),
+            ("echeance", _("L’échéance la plus proche d’abord")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,8 +100,7 @@ class ReportSearchForm(forms.Form):
         wrong = [code for code in codes if not _DEPARTMENT.match(code)]
         if wrong:
             raise forms.ValidationError(
-                _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.")
-                % {"codes": ", ".join(wrong)}
+                _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.") % {"codes": ", ".join(wrong)}
             )
         return [code.zfill(2) for code in codes]
 
@@ -95,21 +119,24 @@ class ReportSearchForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Votre commentaire"), max_length=10_000,
-                           widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=_("Lu par l’administration seulement."))  # fmt: skip
+    text = forms.CharField(
+        label=_("Votre commentaire"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Lu par l’administration seulement."),
+    )
 
 
 class InspectionForm(forms.Form):
     inspected_on = forms.DateField(label=_("Date du contrôle"), widget=DateInput)
     outcome = forms.ChoiceField(label=_("Suite donnée"), choices=InspectionOutcome.choices)
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=10_000,
-                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class TagsForm(forms.Form):
-    tags = forms.MultipleChoiceField(label=_("Mots-clés"), required=False,
-                                     widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    tags = forms.MultipleChoiceField(label=_("Mots-clés"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,10 +144,12 @@ class TagsForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    authority = forms.ModelChoiceField(label=_("Transmettre à"),
-                                       queryset=Authority.objects.filter(is_active=True))  # fmt: skip
-    note = forms.CharField(label=_("Pourquoi, et comment (formulaire, courriel…)"), max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    authority = forms.ModelChoiceField(label=_("Transmettre à"), queryset=Authority.objects.filter(is_active=True))
+    note = forms.CharField(
+        label=_("Pourquoi, et comment (formulaire, courriel…)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SaveSearchForm(forms.Form):
@@ -129,12 +158,18 @@ class SaveSearchForm(forms.Form):
 
 class SubscriptionForm(forms.Form):
     name = forms.CharField(label=_("Nom de l’abonnement"), max_length=100)
-    frequency = forms.ChoiceField(label=_("Fréquence"),
-                                  choices=[("daily", _("Chaque jour")), ("weekly", _("Chaque lundi"))],
-                                  widget=forms.RadioSelect, initial="daily")  # fmt: skip
-    email = forms.EmailField(label=_("Boîte de service (facultatif)"), required=False,
-                             validators=[lambda value: _administration_address(value)],
-                             help_text=_("Pour l’envoyer à une boîte départementale plutôt qu’à vous."))  # fmt: skip
+    frequency = forms.ChoiceField(
+        label=_("Fréquence"),
+        choices=[("daily", _("Chaque jour")), ("weekly", _("Chaque lundi"))],
+        widget=forms.RadioSelect,
+        initial="daily",
+    )
+    email = forms.EmailField(
+        label=_("Boîte de service (facultatif)"),
+        required=False,
+        validators=[lambda value: _administration_address(value)],
+        help_text=_("Pour l’envoyer à une boîte départementale plutôt qu’à vous."),
+    )
 
 
 def _administration_address(email: str) -> None:
@@ -147,9 +182,14 @@ def _administration_address(email: str) -> None:
 
 class AgentInviteForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique de l’agent"))
-    role = forms.ChoiceField(label=_("Rôle"), widget=forms.RadioSelect,
-                             choices=[("agent", _("Agent DGCCRF")),
-                                      ("food_safety_agent", _("Agent de la sécurité sanitaire des aliments")),
-                                      ("readonly_admin", _("Administrateur en lecture seule")),
-                                      ("admin", _("Administrateur"))],
-                             initial="agent")  # fmt: skip
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("agent", _("Agent DGCCRF")),
+            ("food_safety_agent", _("Agent de la sécurité sanitaire des aliments")),
+            ("readonly_admin", _("Administrateur en lecture seule")),
+            ("admin", _("Administrateur")),
+        ],
+        initial="agent",
+    )

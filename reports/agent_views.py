@@ -120,14 +120,13 @@ def _page(request) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     """What waits for action, and the latest reports of the agent's departments."""
     visible = Report.objects.visible_to(request.user)
-    mine = (
-        visible.filter(department__in=request.user.departments)
-        if request.user.departments
-        else visible
+    mine = visible.filter(department__in=request.user.departments) if request.user.departments else visible
+    dangerous = (
+        mine.filter(tags__slug=lifecycle.DANGEROUS_PRODUCT_TAG)
+        .filter(created_at__gte=timezone.now() - timedelta(days=30))
+        .select_related("company")
+        .order_by("-created_at")[:10]
     )
-    dangerous = (mine.filter(tags__slug=lifecycle.DANGEROUS_PRODUCT_TAG)
-                 .filter(created_at__gte=timezone.now() - timedelta(days=30))
-                 .select_related("company").order_by("-created_at")[:10])  # fmt: skip
     context = {
         "dangerous": list(dangerous),
         "websites_to_identify": Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED).count()
@@ -246,16 +245,15 @@ def report_comment(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _render_report(request, report, comment_form=form, files_form=files_form)
     with transaction.atomic():
-        added, refused = attachments_add(uploads=files_form.cleaned_data.get("files", []),
-                                         origin=ActorKind.AGENT, already=0, user=request.user)  # fmt: skip
+        added, refused = attachments_add(
+            uploads=files_form.cleaned_data.get("files", []), origin=ActorKind.AGENT, already=0, user=request.user
+        )
         if refused:
             transaction.set_rollback(True)
             for message in refused:
                 files_form.add_error("files", message)
             return _render_report(request, report, comment_form=form, files_form=files_form)
-        comment_add(
-            report=report, user=request.user, text=form.cleaned_data["text"], attachments=added
-        )
+        comment_add(report=report, user=request.user, text=form.cleaned_data["text"], attachments=added)
     return _acted(request, report, _("Le commentaire est ajouté."))
 
 
@@ -319,9 +317,7 @@ def report_admin_action(request: HttpRequest, reference: str, action: str) -> Ht
             return _acted(request, report, _("Le signalement est rouvert pour 3 jours."))
         if action == "anonymiser":
             lifecycle.report_anonymise(report=report, user=request.user, at_consumer_request=True)
-            return _acted(
-                request, report, _("Les données du consommateur sont effacées ; il en est prévenu.")
-            )
+            return _acted(request, report, _("Les données du consommateur sont effacées ; il en est prévenu."))
         if action == "entreprise":
             form = SiretForm(request.POST, prefix="entreprise")
             if not form.is_valid():
@@ -361,14 +357,10 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                 filters={key: query.getlist(key) for key in query},
                 last_sent_until=timezone.now(),
             )
-            messages.success(
-                request, _("L’abonnement est créé : les nouveaux signalements vous seront envoyés.")
-            )
+            messages.success(request, _("L’abonnement est créé : les nouveaux signalements vous seront envoyés."))
         else:
             problems = [str(e) for errors in form.errors.values() for e in errors]
-            messages.error(
-                request, " ".join(problems) or _("Vérifiez les filtres de la recherche.")
-            )
+            messages.error(request, " ".join(problems) or _("Vérifiez les filtres de la recherche."))
         return redirect("agents:subscriptions")
     context = {"subscriptions": Subscription.objects.filter(user=request.user).order_by("name")}
     return render(request, "agents/subscriptions.html", context)
@@ -394,9 +386,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         except AccessRefused as refusal:
             form.add_error("email", refusal.message)
         else:
-            messages.success(
-                request, _("L’invitation est envoyée à %(email)s.") % form.cleaned_data
-            )
+            messages.success(request, _("L’invitation est envoyée à %(email)s.") % form.cleaned_data)
             return redirect("agents:invite")
     return render(request, "agents/invite.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -425,8 +415,7 @@ def export_create(request: HttpRequest) -> HttpResponse:
         references = list(visible.values_list("reference", flat=True))
         if not references:
             raise Http404
-    export = export_request(user=request.user, kind=kind, query=request.POST.get("query", ""),
-                            references=references)  # fmt: skip
+    export = export_request(user=request.user, kind=kind, query=request.POST.get("query", ""), references=references)
     return redirect("agents:export", export.pk)
 
 
@@ -456,9 +445,7 @@ def _company_figures(reports) -> dict:
         read=Count("pk", filter=Q(read_at__isnull=False)),
         answered=Count("response"),
     )
-    counts["response_rate"] = (
-        round(100 * counts["answered"] / counts["read"]) if counts["read"] else None
-    )
+    counts["response_rate"] = round(100 * counts["answered"] / counts["read"]) if counts["read"] else None
     return counts
 
 
@@ -484,7 +471,7 @@ def companies(request: HttpRequest) -> HttpResponse:
                 total=Count("pk"),
                 read=Count("pk", filter=Q(read_at__isnull=False)),
                 answered=Count("response"),
-            )  # fmt: skip
+            )
         }
         for company in results:
             row = stats.get(company.pk, {"total": 0, "read": 0, "answered": 0})
@@ -510,15 +497,31 @@ def companies_most_reported(request: HttpRequest) -> HttpResponse:
 
 # The statuses as the company page's chart groups them, bottom to top.
 STATUS_GROUPS = [
-    {"key": "answered", "label": gettext_lazy("Répondus"), "colour": "#18753c", "statuses": {
-        ReportStatus.PROMESSE_ACTION, ReportStatus.INFONDE, ReportStatus.MAL_ATTRIBUE}},
-    {"key": "waiting", "label": gettext_lazy("En attente de réponse"), "colour": "#000091", "statuses": {
-        ReportStatus.TRAITEMENT_EN_COURS, ReportStatus.TRANSMIS}},
-    {"key": "unanswered", "label": gettext_lazy("Clos sans réponse"), "colour": "#ce0500", "statuses": {
-        ReportStatus.NON_CONSULTE, ReportStatus.CONSULTE_IGNORE}},
-    {"key": "other", "label": gettext_lazy("Non transmis ou anonymisés"), "colour": "#666666", "statuses": {
-        ReportStatus.NA, ReportStatus.SUPPRESSION_RGPD}},
-]  # fmt: skip
+    {
+        "key": "answered",
+        "label": gettext_lazy("Répondus"),
+        "colour": "#18753c",
+        "statuses": {ReportStatus.PROMESSE_ACTION, ReportStatus.INFONDE, ReportStatus.MAL_ATTRIBUE},
+    },
+    {
+        "key": "waiting",
+        "label": gettext_lazy("En attente de réponse"),
+        "colour": "#000091",
+        "statuses": {ReportStatus.TRAITEMENT_EN_COURS, ReportStatus.TRANSMIS},
+    },
+    {
+        "key": "unanswered",
+        "label": gettext_lazy("Clos sans réponse"),
+        "colour": "#ce0500",
+        "statuses": {ReportStatus.NON_CONSULTE, ReportStatus.CONSULTE_IGNORE},
+    },
+    {
+        "key": "other",
+        "label": gettext_lazy("Non transmis ou anonymisés"),
+        "colour": "#666666",
+        "statuses": {ReportStatus.NA, ReportStatus.SUPPRESSION_RGPD},
+    },
+]
 
 
 def _statuses_by_month(reports) -> list[dict]:
@@ -536,8 +539,7 @@ def _statuses_by_month(reports) -> list[dict]:
     )
     group_of = {status: group["key"] for group in STATUS_GROUPS for status in group["statuses"]}
     months = {
-        start: {"label": f"{start[1]:02d}/{start[0]}", "total": 0}
-        | {group["key"]: 0 for group in STATUS_GROUPS}
+        start: {"label": f"{start[1]:02d}/{start[0]}", "total": 0} | {group["key"]: 0 for group in STATUS_GROUPS}
         for start in starts
     }
     for row in counts:
@@ -570,16 +572,21 @@ def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
         "months_chart": stacked_bar_chart(months, STATUS_GROUPS),
         "status_groups": STATUS_GROUPS,
         "status_labels": dict(ReportStatus.choices),
-        "ratings": list(Review.objects.filter(report__in=reports, about="answer")
-                        .values("rating").annotate(n=Count("pk")).order_by("rating")),  # fmt: skip
+        "ratings": list(
+            Review.objects.filter(report__in=reports, about="answer")
+            .values("rating")
+            .annotate(n=Count("pk"))
+            .order_by("rating")
+        ),
         "rating_labels": dict(Rating.choices),
         "latest": list(reports.order_by("-created_at")[:20]),
         "accesses": CompanyAccess.objects.filter(company=company).select_related("user"),
         "websites": company.websites.all(),
         "letters": company.letters.order_by("-created_at"),
-        "establishments": Company.objects.filter(siren=company.siren).exclude(pk=company.pk)
+        "establishments": Company.objects.filter(siren=company.siren)
+        .exclude(pk=company.pk)
         .order_by("-is_open", "siret")[:20],
-    }  # fmt: skip
+    }
     return render(request, "agents/company.html", context)
 
 
@@ -598,8 +605,12 @@ def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
         return redirect("agents:letter_batch", batch.pk)
     page = _page(request)
     rows = list(candidates[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    context = {"companies": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE,
-               "may_act": request.user.role in ACTING_ROLES}  # fmt: skip
+    context = {
+        "companies": rows[:PAGE_SIZE],
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "may_act": request.user.role in ACTING_ROLES,
+    }
     return render(request, "agents/to_activate.html", context)
 
 
@@ -613,8 +624,11 @@ def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(count)s courriers notés comme postés.") % {"count": count})
         return redirect("agents:letter_batch", batch.pk)
     letters = batch.letters.select_related("company").order_by("company__siret")
-    return render(request, "agents/letter_batch.html", {"batch": batch, "letters": letters,
-                  "may_act": request.user.role in ACTING_ROLES})  # fmt: skip
+    return render(
+        request,
+        "agents/letter_batch.html",
+        {"batch": batch, "letters": letters, "may_act": request.user.role in ACTING_ROLES},
+    )
 
 
 @staff_required(roles=(Role.AGENT, Role.ADMIN))
@@ -623,8 +637,9 @@ def letter_batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The letters carry working activation codes: agents who post letters
     only, and every download leaves an event."""
     batch = get_object_or_404(LetterBatch, pk=pk)
-    Event.objects.create(user=request.user, actor=ActorKind.AGENT, action="letters_downloaded",
-                         details={"batch": batch.pk})  # fmt: skip
+    Event.objects.create(
+        user=request.user, actor=ActorKind.AGENT, action="letters_downloaded", details={"batch": batch.pk}
+    )
     return stored_file_response(batch.pdf, f"courriers-{batch.pk}.pdf", "application/pdf")
 
 
@@ -643,15 +658,19 @@ def websites(request: HttpRequest) -> HttpResponse:
             form = SiretForm(request.POST, prefix=f"site{website.pk}")
             if form.is_valid():
                 sent = website_identify(website=website, company=form.company, user=request.user)
-                messages.success(request, _("%(host)s est rattaché à %(company)s ; %(count)s signalements lui sont envoyés.")
-                                 % {"host": website.host, "company": form.company.name, "count": sent})  # fmt: skip
+                messages.success(
+                    request,
+                    _("%(host)s est rattaché à %(company)s ; %(count)s signalements lui sont envoyés.")
+                    % {"host": website.host, "company": form.company.name, "count": sent},
+                )
             else:
                 messages.error(request, " ".join(form.errors.get("siret", [])))
         elif action in (WebsiteState.FOREIGN, WebsiteState.MARKETPLACE):
-            website_mark(website=website, state=action, country=request.POST.get("country", ""),
-                         user=request.user)  # fmt: skip
-            messages.success(request, _("%(host)s est noté : %(state)s.")
-                             % {"host": website.host, "state": WebsiteState(action).label})  # fmt: skip
+            website_mark(website=website, state=action, country=request.POST.get("country", ""), user=request.user)
+            messages.success(
+                request,
+                _("%(host)s est noté : %(state)s.") % {"host": website.host, "state": WebsiteState(action).label},
+            )
         return redirect("agents:websites")
     hosts = (
         Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED)

@@ -118,10 +118,7 @@ def _office_kind(upload) -> Kind | None:
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-            if (
-                "mimetype" in names
-                and archive.read("mimetype").strip() == ODT.content_type.encode()
-            ):
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT.content_type.encode():
                 return ODT
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
@@ -133,8 +130,7 @@ def _office_kind(upload) -> Kind | None:
 def _has_macros(upload) -> bool:
     with zipfile.ZipFile(upload) as archive:
         return any(
-            name.lower().endswith("vbaproject.bin") or name.lower().startswith("basic/")
-            for name in archive.namelist()
+            name.lower().endswith("vbaproject.bin") or name.lower().startswith("basic/") for name in archive.namelist()
         )
 
 
@@ -181,8 +177,7 @@ def prepare(upload) -> Prepared:
         )
     if kind in (DOCX, ODT) and _has_macros(upload):
         raise AttachmentRefused(
-            _("« %(name)s » contient des macros : enregistrez-le sans macros pour l’envoyer.")
-            % {"name": shown}
+            _("« %(name)s » contient des macros : enregistrez-le sans macros pour l’envoyer.") % {"name": shown}
         )
     upload.seek(0)
     if kind.image:
@@ -200,10 +195,7 @@ def prepare(upload) -> Prepared:
 
 def _too_large(shown: str) -> AttachmentRefused:
     return AttachmentRefused(
-        _(
-            "« %(name)s » est une image trop grande (plus de %(pixels)s millions de points) : "
-            "envoyez-la en plus petit."
-        )
+        _("« %(name)s » est une image trop grande (plus de %(pixels)s millions de points) : envoyez-la en plus petit.")
         % {"name": shown, "pixels": settings.ATTACHMENT_MAX_PIXELS // 1_000_000}
     )
 
@@ -227,9 +219,7 @@ def _redraw(upload, kind: Kind, stored: Kind, shown: str) -> ContentFile:
                 if stored is JPEG:
                     if image.mode not in ("RGB", "L", "CMYK"):
                         image = image.convert("RGB")
-                    image.save(
-                        out, format="JPEG", quality=90, icc_profile=image.info.get("icc_profile")
-                    )
+                    image.save(out, format="JPEG", quality=90, icc_profile=image.info.get("icc_profile"))
                 else:
                     image.save(out, format="PNG")
     except AttachmentRefused:
@@ -238,8 +228,7 @@ def _redraw(upload, kind: Kind, stored: Kind, shown: str) -> ContentFile:
         raise _too_large(shown) from None
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise AttachmentRefused(
-            _("« %(name)s » est une image %(kind)s illisible ou abîmée.")
-            % {"name": shown, "kind": kind.label}
+            _("« %(name)s » est une image %(kind)s illisible ou abîmée.") % {"name": shown, "kind": kind.label}
         ) from error
     return ContentFile(out.getvalue())
 

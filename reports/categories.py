@@ -18,9 +18,16 @@ from .models import Category, CompanyKind, DetailQuestion, QuestionKind, Tag
 CATEGORIES_FILE = Path(__file__).resolve().parent / "data" / "categories.yaml"
 
 NODE_KEYS = {
-    "slug", "title", "description", "company", "tags", "question_only", "questions", "info",
+    "slug",
+    "title",
+    "description",
+    "company",
+    "tags",
+    "question_only",
+    "questions",
+    "info",
     "children",
-}  # fmt: skip
+}
 QUESTION_KEYS = {"slug", "kind", "label", "help", "required", "choices"}
 CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
 
@@ -45,14 +52,8 @@ def _texts(value, where: str, *, required: bool = True) -> tuple[str, str]:
     if value is None and not required:
         return "", ""
     # A stray comma in an unquoted flow mapping makes extra keys: refuse them.
-    if (
-        not isinstance(value, dict)
-        or set(value) - {"fr", "en"}
-        or not str(value.get("fr") or "").strip()
-    ):
-        raise CategoryFileError(
-            f"{where}: expected {{fr: …, en: …}} with a French text (quote texts with commas)"
-        )
+    if not isinstance(value, dict) or set(value) - {"fr", "en"} or not str(value.get("fr") or "").strip():
+        raise CategoryFileError(f"{where}: expected {{fr: …, en: …}} with a French text (quote texts with commas)")
     return str(value["fr"]).strip(), str(value.get("en") or "").strip()
 
 
@@ -64,24 +65,25 @@ def _question(raw: dict, where: str) -> dict:
     if slug != slugify(slug) or not slug:
         raise CategoryFileError(f"{where}: the slug {slug!r} is not a slug")
     if raw.get("kind") not in QuestionKind.values:
-        raise CategoryFileError(
-            f"{where}: kind {raw.get('kind')!r} is not one of {', '.join(QuestionKind.values)}"
-        )
+        raise CategoryFileError(f"{where}: kind {raw.get('kind')!r} is not one of {', '.join(QuestionKind.values)}")
     label_fr, label_en = _texts(raw.get("label"), f"{where}.label")
     help_fr, help_en = _texts(raw.get("help"), f"{where}.help", required=False)
     choices = []
     for index, choice in enumerate(raw.get("choices") or []):
         choice_fr, choice_en = _texts(choice.get("label"), f"{where}.choices[{index}].label")
-        choices.append(
-            {"value": str(choice["value"]), "label_fr": choice_fr, "label_en": choice_en}
-        )
+        choices.append({"value": str(choice["value"]), "label_fr": choice_fr, "label_en": choice_en})
     if (raw["kind"] in CHOICE_KINDS) != bool(choices):
         raise CategoryFileError(f"{where}: choices go with, and only with, choice questions")
     return {
-        "slug": slug, "kind": raw["kind"], "label_fr": label_fr, "label_en": label_en,
-        "help_fr": help_fr, "help_en": help_en, "required": bool(raw.get("required", True)),
+        "slug": slug,
+        "kind": raw["kind"],
+        "label_fr": label_fr,
+        "label_en": label_en,
+        "help_fr": help_fr,
+        "help_en": help_en,
+        "required": bool(raw.get("required", True)),
         "choices": choices,
-    }  # fmt: skip
+    }
 
 
 def read_tree(path: Path = CATEGORIES_FILE) -> tuple[list[dict], list[dict]]:
@@ -97,9 +99,13 @@ def read_tree(path: Path = CATEGORIES_FILE) -> tuple[list[dict], list[dict]]:
     for raw in document.get("tags") or []:
         label_fr, label_en = _texts(raw.get("label"), f"tag {raw.get('slug')}")
         tags.append(
-            {"slug": raw["slug"], "label_fr": label_fr, "label_en": label_en,
-             "hidden_from_company": bool(raw.get("hidden_from_company", False))}
-        )  # fmt: skip
+            {
+                "slug": raw["slug"],
+                "label_fr": label_fr,
+                "label_en": label_en,
+                "hidden_from_company": bool(raw.get("hidden_from_company", False)),
+            }
+        )
     known_tags = {tag["slug"] for tag in tags}
 
     nodes: list[dict] = []
@@ -118,16 +124,12 @@ def read_tree(path: Path = CATEGORIES_FILE) -> tuple[list[dict], list[dict]]:
         seen.add(slug)
         company = raw.get("company") or (parent["company_kind"] if parent else CompanyKind.NONE)
         if company not in CompanyKind.values:
-            raise CategoryFileError(
-                f"{where}: company {company!r} is not one of {CompanyKind.values}"
-            )
+            raise CategoryFileError(f"{where}: company {company!r} is not one of {CompanyKind.values}")
         node_tags = raw.get("tags") or []
         if set(node_tags) - known_tags:
             raise CategoryFileError(f"{where}: unknown tags {sorted(set(node_tags) - known_tags)}")
         title_fr, title_en = _texts(raw.get("title"), f"{where}.title")
-        description_fr, description_en = _texts(
-            raw.get("description"), f"{where}.description", required=False
-        )
+        description_fr, description_en = _texts(raw.get("description"), f"{where}.description", required=False)
         info = raw.get("info")
         children = raw.get("children") or []
         if info and children:
@@ -142,19 +144,26 @@ def read_tree(path: Path = CATEGORIES_FILE) -> tuple[list[dict], list[dict]]:
                 if not str(link.get("url", "")).startswith("https://"):
                     raise CategoryFileError(f"{where}.info.links[{index}]: an https:// url")
                 links.append({"label_fr": label_fr, "label_en": label_en, "url": link["url"]})
-        questions = [
-            _question(q, f"{where}.questions[{i}]")
-            for i, q in enumerate(raw.get("questions") or [])
-        ]
+        questions = [_question(q, f"{where}.questions[{i}]") for i, q in enumerate(raw.get("questions") or [])]
         node = {
-            "slug": slug, "parent": parent["slug"] if parent else None, "position": position,
-            "title_fr": title_fr, "title_en": title_en,
-            "description_fr": description_fr, "description_en": description_en,
-            "company_kind": company, "allow_question_only": bool(raw.get("question_only", False)),
-            "info_title_fr": info_title[0], "info_title_en": info_title[1],
-            "info_text_fr": info_text[0], "info_text_en": info_text[1], "info_links": links,
-            "tags": sorted(node_tags), "questions": questions, "is_leaf": not children,
-        }  # fmt: skip
+            "slug": slug,
+            "parent": parent["slug"] if parent else None,
+            "position": position,
+            "title_fr": title_fr,
+            "title_en": title_en,
+            "description_fr": description_fr,
+            "description_en": description_en,
+            "company_kind": company,
+            "allow_question_only": bool(raw.get("question_only", False)),
+            "info_title_fr": info_title[0],
+            "info_title_en": info_title[1],
+            "info_text_fr": info_text[0],
+            "info_text_en": info_text[1],
+            "info_links": links,
+            "tags": sorted(node_tags),
+            "questions": questions,
+            "is_leaf": not children,
+        }
         nodes.append(node)
         for index, child in enumerate(children):
             visit(child, node, index)
@@ -165,10 +174,19 @@ def read_tree(path: Path = CATEGORIES_FILE) -> tuple[list[dict], list[dict]]:
 
 
 FIELDS = [
-    "position", "title_fr", "title_en", "description_fr", "description_en", "company_kind",
-    "allow_question_only", "info_title_fr", "info_title_en", "info_text_fr", "info_text_en",
+    "position",
+    "title_fr",
+    "title_en",
+    "description_fr",
+    "description_en",
+    "company_kind",
+    "allow_question_only",
+    "info_title_fr",
+    "info_title_en",
+    "info_text_fr",
+    "info_text_en",
     "info_links",
-]  # fmt: skip
+]
 QUESTION_FIELDS = ["kind", "label_fr", "label_en", "help_fr", "help_en", "required", "choices"]
 
 
@@ -233,8 +251,6 @@ def load_categories(path: Path = CATEGORIES_FILE, *, take_back: list[str] = ()) 
 
     in_file = {node["slug"] for node in nodes}
     summary.deactivated = (
-        Category.objects.filter(managed_by_file=True, is_active=True)
-        .exclude(slug__in=in_file)
-        .update(is_active=False)
+        Category.objects.filter(managed_by_file=True, is_active=True).exclude(slug__in=in_file).update(is_active=False)
     )
     return summary

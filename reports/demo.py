@@ -41,32 +41,46 @@ def demo_reports(count: int = 300, seed: int = 7) -> int:
         category = rng.choice(leaves)
         filed = now - timedelta(days=rng.uniform(0, 730))
         report = Report.objects.create(
-            reference=f"SC-DEMO-{n:04d}", language="fr", status=ReportStatus.TRAITEMENT_EN_COURS,
-            expires_at=filed + timedelta(days=25), category=category,
-            category_path=[node.title for node in category.path()], company=company,
-            **company.report_snapshot(), occurred_on=(filed - timedelta(days=2)).date(),
-            description=rng.choice(DESCRIPTIONS), first_name=rng.choice(FIRST_NAMES),
-            last_name="Exemple", email=f"consommateur{n}@example.fr",
+            reference=f"SC-DEMO-{n:04d}",
+            language="fr",
+            status=ReportStatus.TRAITEMENT_EN_COURS,
+            expires_at=filed + timedelta(days=25),
+            category=category,
+            category_path=[node.title for node in category.path()],
+            company=company,
+            **company.report_snapshot(),
+            occurred_on=(filed - timedelta(days=2)).date(),
+            description=rng.choice(DESCRIPTIONS),
+            first_name=rng.choice(FIRST_NAMES),
+            last_name="Exemple",
+            email=f"consommateur{n}@example.fr",
             share_identity=rng.random() < 0.5,
-        )  # fmt: skip
+        )
         fields = {"created_at": filed}
         old = filed < now - timedelta(days=25)
         if rng.random() < 0.75:
             fields["read_at"] = filed + timedelta(days=rng.uniform(0.2, 12))
             if rng.random() < 0.7:
-                kind = rng.choice([ResponseKind.ACCEPTED] * 3 + [ResponseKind.REJECTED,
-                                                                 ResponseKind.NOT_CONCERNED])  # fmt: skip
+                kind = rng.choice([ResponseKind.ACCEPTED] * 3 + [ResponseKind.REJECTED, ResponseKind.NOT_CONCERNED])
                 response = Response.objects.create(
-                    report=report, kind=kind, reason="autre", message="Merci pour votre signalement.",
-                )  # fmt: skip
+                    report=report,
+                    kind=kind,
+                    reason="autre",
+                    message="Merci pour votre signalement.",
+                )
                 answered = fields["read_at"] + timedelta(days=rng.uniform(0.1, 8))
                 Response.objects.filter(pk=response.pk).update(created_at=answered)
-                fields["status"] = {ResponseKind.ACCEPTED: ReportStatus.PROMESSE_ACTION,
-                                    ResponseKind.REJECTED: ReportStatus.INFONDE,
-                                    ResponseKind.NOT_CONCERNED: ReportStatus.MAL_ATTRIBUE}[kind]  # fmt: skip
+                fields["status"] = {
+                    ResponseKind.ACCEPTED: ReportStatus.PROMESSE_ACTION,
+                    ResponseKind.REJECTED: ReportStatus.INFONDE,
+                    ResponseKind.NOT_CONCERNED: ReportStatus.MAL_ATTRIBUE,
+                }[kind]
                 if rng.random() < 0.6:
-                    Review.objects.create(report=report, about="answer",
-                                          rating=rng.choice(["positive", "positive", "neutral", "negative"]))  # fmt: skip
+                    Review.objects.create(
+                        report=report,
+                        about="answer",
+                        rating=rng.choice(["positive", "positive", "neutral", "negative"]),
+                    )
             else:
                 fields["status"] = ReportStatus.CONSULTE_IGNORE if old else ReportStatus.TRANSMIS
         elif old:

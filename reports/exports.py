@@ -57,8 +57,9 @@ def export_request(*, user, kind: str, query: str = "", references=()) -> Export
     from .services import enqueue
     from .tasks import build_export
 
-    export = Export.objects.create(user=user, kind=kind, query=query[:2000],
-                                   references=list(references)[:PDF_MAX_REPORTS])  # fmt: skip
+    export = Export.objects.create(
+        user=user, kind=kind, query=query[:2000], references=list(references)[:PDF_MAX_REPORTS]
+    )
     transaction.on_commit(lambda: enqueue(build_export, export.pk))
     return export
 
@@ -75,9 +76,7 @@ def _reports_of(export: Export):
 
 def export_build(*, export_id: int) -> None:
     # Claimed first: a task delivered twice builds the file once.
-    if not Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.BUILDING
-    ):
+    if not Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(status=ExportStatus.BUILDING):
         return
     export = Export.objects.select_related("user").get(pk=export_id)
     try:
@@ -85,9 +84,7 @@ def export_build(*, export_id: int) -> None:
         rows = build(export)
     except Exception as error:
         logger.exception("export %s failed", export.pk)
-        Export.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED, error=str(error)[:300]
-        )
+        Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=str(error)[:300])
         raise
     Export.objects.filter(pk=export.pk).update(
         status=ExportStatus.DONE, rows=rows, file=export.file.name, finished_at=timezone.now()
@@ -111,11 +108,7 @@ def _response(report: Report) -> Response | None:
 
 
 def _build_xlsx(export: Export) -> int:
-    reports = (
-        _reports_of(export)
-        .select_related("website", "response")
-        .prefetch_related("tags")[:XLSX_MAX_ROWS]
-    )
+    reports = _reports_of(export).select_related("website", "response").prefetch_related("tags")[:XLSX_MAX_ROWS]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Signalements")
     sheet.append([title for title, _value in COLUMNS])
@@ -156,9 +149,7 @@ def exports_purge() -> int:
                 try:
                     default_storage.delete(export.file.name)
                 except Exception:
-                    logger.exception(
-                        "could not delete %s; kept for the next purge", export.file.name
-                    )
+                    logger.exception("could not delete %s; kept for the next purge", export.file.name)
                     continue
             export.delete()
             deleted += 1

@@ -47,9 +47,7 @@ class PurposeForm(forms.Form):
             ("company", _("Signaler le problème à l’entreprise pour qu’elle y réponde")),
             (
                 "question",
-                _(
-                    "Seulement poser une question à l’administration (l’entreprise n’est pas prévenue)"
-                ),
+                _("Seulement poser une question à l’administration (l’entreprise n’est pas prévenue)"),
             ),
         ],
     )
@@ -77,9 +75,7 @@ class CompanySearchForm(forms.Form):
         if self.errors:
             return cleaned
         try:
-            cleaned["results"] = search_companies(
-                query=cleaned["q"], postal_code=cleaned.get("code_postal", "")
-            )
+            cleaned["results"] = search_companies(query=cleaned["q"], postal_code=cleaned.get("code_postal", ""))
         except ValidationError as error:
             field = "code_postal" if error.code == "postal_code" else "q"
             self.add_error(field, error)
@@ -124,9 +120,7 @@ class PhoneForm(forms.Form):
     phone = forms.CharField(
         label=_("Numéro de téléphone de l’entreprise"),
         max_length=30,
-        help_text=_(
-            "Le numéro qui vous a appelé ou que vous avez appelé. Exemple : 01 23 45 67 89"
-        ),
+        help_text=_("Le numéro qui vous a appelé ou que vous avez appelé. Exemple : 01 23 45 67 89"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
@@ -147,9 +141,7 @@ class PostalCodeForm(forms.Form):
         error_messages={"invalid": _("Le code postal compte 5 chiffres, par exemple 75011.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    name = forms.CharField(
-        label=_("Nom de l’entreprise, si vous le connaissez"), max_length=255, required=False
-    )
+    name = forms.CharField(label=_("Nom de l’entreprise, si vous le connaissez"), max_length=255, required=False)
 
 
 # --- The details ----------------------------------------------------------------
@@ -170,9 +162,7 @@ def question_field(question: DetailQuestion) -> forms.Field:
     choices = [(choice["value"], choice_label(choice)) for choice in question.choices]
     match question.kind:
         case QuestionKind.LONG_TEXT:
-            return forms.CharField(
-                max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), **common
-            )
+            return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), **common)
         case QuestionKind.DATE:
             return forms.DateField(widget=DateInput, **common)
         case QuestionKind.PAST_DATE:
@@ -182,9 +172,7 @@ def question_field(question: DetailQuestion) -> forms.Field:
         case QuestionKind.SINGLE_CHOICE:
             return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
         case QuestionKind.MULTIPLE_CHOICE:
-            return forms.MultipleChoiceField(
-                choices=choices, widget=forms.CheckboxSelectMultiple, **common
-            )
+            return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
         case _:
             return forms.CharField(max_length=300, **common)
 
@@ -291,9 +279,7 @@ class ConsumerForm(forms.Form):
         label=_("Votre numéro de client, de commande ou de contrat"),
         required=False,
         max_length=100,
-        help_text=_(
-            "Aide l’entreprise à retrouver votre dossier si vous acceptez de lui transmettre votre identité."
-        ),
+        help_text=_("Aide l’entreprise à retrouver votre dossier si vous acceptez de lui transmettre votre identité."),
     )
     share_identity = forms.ChoiceField(
         label=_("L’entreprise peut-elle connaître votre identité ?"),
@@ -345,16 +331,12 @@ REVIEW_COMMENT_MAX_LENGTH = 1000
 
 
 class ReviewForm(forms.Form):
-    rating = forms.ChoiceField(
-        label=_("Votre avis"), choices=Rating.choices, widget=forms.RadioSelect
-    )
+    rating = forms.ChoiceField(label=_("Votre avis"), choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Un commentaire"),
         required=False,
         max_length=REVIEW_COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "data-counter": REVIEW_COMMENT_MAX_LENGTH}),
-        help_text=_(
-            "Lu par les agents de la DGCCRF, jamais par l’entreprise. %(max)s caractères au plus."
-        )
+        help_text=_("Lu par les agents de la DGCCRF, jamais par l’entreprise. %(max)s caractères au plus.")
         % {"max": REVIEW_COMMENT_MAX_LENGTH},
     )

@@ -87,11 +87,7 @@ def _remind(report: Report, now) -> int:
         reminder_count=number, reminded_at=now
     ):
         return 0
-    kind = (
-        "pro_reminder_unread"
-        if report.status == ReportStatus.TRAITEMENT_EN_COURS
-        else "pro_reminder_unanswered"
-    )
+    kind = "pro_reminder_unread" if report.status == ReportStatus.TRAITEMENT_EN_COURS else "pro_reminder_unanswered"
     key = f"reminder:{report.pk}:{report.expires_at:%Y%m%d%H%M}:{number}"
     lifecycle.email_professionals(report, kind, users, dedupe_key=key)
     return 1
@@ -110,9 +106,7 @@ def close_expired_reports() -> int:
         if not taken:
             return 0
         closed = 0
-        expired = Report.objects.filter(
-            status__in=lifecycle.WAITING_FOR_COMPANY, expires_at__lte=timezone.now()
-        )
+        expired = Report.objects.filter(status__in=lifecycle.WAITING_FOR_COMPANY, expires_at__lte=timezone.now())
         for report in _in_batches(expired):
             try:
                 lifecycle.report_expire(report=report)
@@ -137,14 +131,12 @@ def request_engagement_reviews() -> int:
         requested = 0
         for response in due.select_related("report").iterator(chunk_size=BATCH):
             with transaction.atomic():
-                if not Response.objects.filter(
-                    pk=response.pk, engagement_review_requested_at__isnull=True
-                ).update(engagement_review_requested_at=now):
+                if not Response.objects.filter(pk=response.pk, engagement_review_requested_at__isnull=True).update(
+                    engagement_review_requested_at=now
+                ):
                     continue
                 key = f"engagement-review:{response.report_id}"
-                lifecycle.email_consumer(
-                    response.report, "consumer_engagement_review", dedupe_key=key
-                )
+                lifecycle.email_consumer(response.report, "consumer_engagement_review", dedupe_key=key)
                 requested += 1
         return requested
 
@@ -156,11 +148,7 @@ def send_deferred_company_alerts() -> int:
         if not taken:
             return 0
         sent = 0
-        companies = (
-            Report.objects.filter(alert_deferred=True)
-            .values_list("company_id", flat=True)
-            .distinct()
-        )
+        companies = Report.objects.filter(alert_deferred=True).values_list("company_id", flat=True).distinct()
         for company_id in list(companies):
             with transaction.atomic():
                 reports = list(
@@ -248,11 +236,10 @@ def send_subscription_digests() -> int:
                 email_queue(
                     "agent_digest",
                     to=subscription.recipient,
-                    data={"name": subscription.name, "reports": reports,
-                          "period": subscription.frequency},
+                    data={"name": subscription.name, "reports": reports, "period": subscription.frequency},
                     user=owner,
                     # Keyed by the start of its period: a second run sends the rest.
                     dedupe_key=f"digest:{subscription.pk}:{since.isoformat()}",
-                )  # fmt: skip
+                )
                 sent += 1
         return sent

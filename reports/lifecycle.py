@@ -127,9 +127,7 @@ def _alert_company(report: Report) -> None:
         return
     hour_ago = timezone.now() - timedelta(hours=1)
     alerted = (
-        OutgoingEmail.objects.filter(
-            kind="pro_new_report", company=report.company, created_at__gte=hour_ago
-        )
+        OutgoingEmail.objects.filter(kind="pro_new_report", company=report.company, created_at__gte=hour_ago)
         .values("report_id")
         .distinct()
         .count()
@@ -146,16 +144,28 @@ def _alert_company(report: Report) -> None:
 
 def email_consumer(report: Report, kind: str, *, dedupe_key: str) -> None:
     """An email about the report to its consumer, in the report's language."""
-    email_queue(kind, to=report.email, data={"report": report.pk}, language=report.language,
-                report=report, dedupe_key=dedupe_key)  # fmt: skip
+    email_queue(
+        kind,
+        to=report.email,
+        data={"report": report.pk},
+        language=report.language,
+        report=report,
+        dedupe_key=dedupe_key,
+    )
 
 
 def email_professionals(report: Report, kind: str, users, *, dedupe_key: str) -> None:
     """The same email about the report to each of these company users."""
     for user in users:
-        email_queue(kind, to=user.email, data={"report": report.pk, "user": user.pk},
-                    report=report, company=report.company, user=user,
-                    dedupe_key=f"{dedupe_key}:{user.pk}")  # fmt: skip
+        email_queue(
+            kind,
+            to=user.email,
+            data={"report": report.pk, "user": user.pk},
+            report=report,
+            company=report.company,
+            user=user,
+            dedupe_key=f"{dedupe_key}:{user.pk}",
+        )
 
 
 # --- Transitions ---------------------------------------------------------------------
@@ -164,8 +174,7 @@ def email_professionals(report: Report, kind: str, users, *, dedupe_key: str) ->
 def _check(action: str, report: Report, new_status: str) -> None:
     if new_status not in TRANSITIONS[action].get(report.status, ()):
         raise IllegalTransition(
-            _("Impossible : ce signalement est « %(status)s ».")
-            % {"status": report.get_status_display()}
+            _("Impossible : ce signalement est « %(status)s ».") % {"status": report.get_status_display()}
         )
 
 
@@ -175,9 +184,7 @@ def _move(report: Report, action: str, new_status: str, **fields) -> str:
     old = report.status
     updated = Report.objects.filter(pk=report.pk, status=old).update(status=new_status, **fields)
     if not updated:
-        raise IllegalTransition(
-            _("Ce signalement vient d’être modifié par quelqu’un d’autre : rechargez la page.")
-        )
+        raise IllegalTransition(_("Ce signalement vient d’être modifié par quelqu’un d’autre : rechargez la page."))
     report.status = new_status
     for name, value in fields.items():
         setattr(report, name, value)
@@ -213,9 +220,15 @@ def report_mark_read(*, report: Report, user) -> bool:
 
 @transaction.atomic
 def report_answer(
-    *, report: Report, user, kind: str, reason: str, message: str, private_note: str = "",
+    *,
+    report: Report,
+    user,
+    kind: str,
+    reason: str,
+    message: str,
+    private_note: str = "",
     attachments=(),
-) -> Response:  # fmt: skip
+) -> Response:
     """The company's answer, once: the consumer gets it with a link to rate
     it, the professional an acknowledgement."""
     if kind not in ANSWER_STATUS:
@@ -225,8 +238,7 @@ def report_answer(
     message = (message or "").strip()
     if not message or len(message) > MESSAGE_MAX_LENGTH:
         raise IllegalTransition(
-            _("Écrivez un message au consommateur (%(max)s caractères au plus).")
-            % {"max": MESSAGE_MAX_LENGTH}
+            _("Écrivez un message au consommateur (%(max)s caractères au plus).") % {"max": MESSAGE_MAX_LENGTH}
         )
     new_status = ANSWER_STATUS[kind]
     now = timezone.now()
@@ -240,21 +252,25 @@ def report_answer(
         message=message,
         private_note=(private_note or "").strip(),
         user=user,
-        engagement_due_at=now + timedelta(days=ENGAGEMENT_DELAY_DAYS)
-        if kind == ResponseKind.ACCEPTED
-        else None,
+        engagement_due_at=now + timedelta(days=ENGAGEMENT_DELAY_DAYS) if kind == ResponseKind.ACCEPTED else None,
     )
     files = Attachment.objects.filter(
         pk__in=[a.pk for a in attachments], report__isnull=True, origin=ActorKind.PRO
     ).exclude(scan_state=ScanState.INFECTED)
     file_count = files.update(report=report)
     report_index([report.pk])
-    _event(report, "report_answered", actor=ActorKind.PRO, user=user, kind=kind, reason=reason,
-           files=file_count, **{"from": old, "to": new_status})  # fmt: skip
-    email_consumer(report, "consumer_report_answered", dedupe_key=f"answered:{report.pk}")
-    email_professionals(
-        report, "pro_answer_acknowledgement", [user], dedupe_key=f"answer-ack:{report.pk}"
+    _event(
+        report,
+        "report_answered",
+        actor=ActorKind.PRO,
+        user=user,
+        kind=kind,
+        reason=reason,
+        files=file_count,
+        **{"from": old, "to": new_status},
     )
+    email_consumer(report, "consumer_report_answered", dedupe_key=f"answered:{report.pk}")
+    email_professionals(report, "pro_answer_acknowledgement", [user], dedupe_key=f"answer-ack:{report.pk}")
     return response
 
 
@@ -268,9 +284,7 @@ def report_expire(*, report: Report) -> None:
     new_status = S.NON_CONSULTE if report.status == S.TRAITEMENT_EN_COURS else S.CONSULTE_IGNORE
     old = _move(report, "expire", new_status, closed_at=now)
     _event(report, "report_closed", actor=ActorKind.SYSTEM, **{"from": old, "to": new_status})
-    kind = (
-        "consumer_closed_unread" if new_status == S.NON_CONSULTE else "consumer_closed_unanswered"
-    )
+    kind = "consumer_closed_unread" if new_status == S.NON_CONSULTE else "consumer_closed_unanswered"
     email_consumer(report, kind, dedupe_key=f"closed:{report.pk}:{report.expires_at.isoformat()}")
 
 
@@ -281,10 +295,15 @@ def report_reopen(*, report: Report, user) -> None:
         raise IllegalTransition(_("Seul un administrateur peut rouvrir un signalement."))
     new_status = S.TRAITEMENT_EN_COURS if report.status == S.NON_CONSULTE else S.TRANSMIS
     now = timezone.now()
-    old = _move(report, "reopen", new_status, expires_at=now + REOPEN_DELAY, closed_at=None,
-                reminded_at=now)  # fmt: skip
-    _event(report, "report_reopened", actor=ActorKind.AGENT, user=user,
-           expires_at=report.expires_at.isoformat(), **{"from": old, "to": new_status})  # fmt: skip
+    old = _move(report, "reopen", new_status, expires_at=now + REOPEN_DELAY, closed_at=None, reminded_at=now)
+    _event(
+        report,
+        "report_reopened",
+        actor=ActorKind.AGENT,
+        user=user,
+        expires_at=report.expires_at.isoformat(),
+        **{"from": old, "to": new_status},
+    )
     if report.company is None:
         return
     users = company_users_to_alert(report.company)
@@ -297,19 +316,19 @@ def report_attribute(*, report: Report, company, user) -> bool:
     """A report on a website the agents have just identified goes to its
     company, as if filed about it now. Returns whether it was sent."""
     hidden = report.tags.filter(hidden_from_company=True).exists()
-    if (
-        report.company_id
-        or report.status != S.NA
-        or report.question_only
-        or hidden
-        or company.country
-    ):
+    if report.company_id or report.status != S.NA or report.question_only or hidden or company.country:
         return False
     now = timezone.now()
-    expires_at = initial_expiry(status=S.TRAITEMENT_EN_COURS,
-                                company_has_users=company_has_users(company), now=now)  # fmt: skip
-    _move(report, "attribute", S.TRAITEMENT_EN_COURS, company=company, expires_at=expires_at,
-          reminded_at=now, **company.report_snapshot())  # fmt: skip
+    expires_at = initial_expiry(status=S.TRAITEMENT_EN_COURS, company_has_users=company_has_users(company), now=now)
+    _move(
+        report,
+        "attribute",
+        S.TRAITEMENT_EN_COURS,
+        company=company,
+        expires_at=expires_at,
+        reminded_at=now,
+        **company.report_snapshot(),
+    )
     _event(report, "company_attributed", actor=ActorKind.AGENT, user=user, siret=company.siret)
     _alert_company(report)
     report_index([report.pk])
@@ -325,11 +344,21 @@ def report_redirect(*, report: Report, company) -> None:
     if report.status == S.NA:
         Report.objects.filter(pk=report.pk).update(company=company, **company.report_snapshot())
     else:
-        expires_at = initial_expiry(status=S.TRAITEMENT_EN_COURS,
-                                    company_has_users=company_has_users(company), now=now)  # fmt: skip
-        _move(report, "redirect", S.TRAITEMENT_EN_COURS, company=company, expires_at=expires_at,
-              read_at=None, closed_at=None, reminder_count=0, reminded_at=now,
-              **company.report_snapshot())  # fmt: skip
+        expires_at = initial_expiry(
+            status=S.TRAITEMENT_EN_COURS, company_has_users=company_has_users(company), now=now
+        )
+        _move(
+            report,
+            "redirect",
+            S.TRAITEMENT_EN_COURS,
+            company=company,
+            expires_at=expires_at,
+            read_at=None,
+            closed_at=None,
+            reminder_count=0,
+            reminded_at=now,
+            **company.report_snapshot(),
+        )
         report.company = company
         _alert_company(report)
     report_index([report.pk])
@@ -341,9 +370,19 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
     The consumer who asked gets a confirmation; their address is then
     forgotten by the outbox too."""
     email = report.email
-    old = _move(report, "anonymise", S.SUPPRESSION_RGPD, first_name="", last_name="", email="",
-                consumer_phone="", consumer_reference="", description="", answers=[],
-                share_identity=False)  # fmt: skip
+    old = _move(
+        report,
+        "anonymise",
+        S.SUPPRESSION_RGPD,
+        first_name="",
+        last_name="",
+        email="",
+        consumer_phone="",
+        consumer_reference="",
+        description="",
+        answers=[],
+        share_identity=False,
+    )
     files = list(report.attachments.filter(origin=ActorKind.CONSUMER))
     names = [a.file.name for a in files if a.file.name]
     Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
@@ -355,8 +394,14 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
         event.details = {**event.details, "to": []}
         event.save(update_fields=["details"])
     report_index([report.pk])
-    _event(report, "report_anonymised", actor=ActorKind.AGENT if user else ActorKind.SYSTEM,
-           user=user, at_consumer_request=at_consumer_request, **{"from": old})  # fmt: skip
+    _event(
+        report,
+        "report_anonymised",
+        actor=ActorKind.AGENT if user else ActorKind.SYSTEM,
+        user=user,
+        at_consumer_request=at_consumer_request,
+        **{"from": old},
+    )
     if at_consumer_request and email:
         email_queue(
             "consumer_anonymised",

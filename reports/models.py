@@ -97,12 +97,8 @@ class Category(models.Model):
             "le signalement n’est alors jamais envoyé à l’entreprise."
         ),
     )
-    info_title_fr = models.CharField(
-        _("titre de la page d’information"), max_length=200, blank=True
-    )
-    info_title_en = models.CharField(
-        _("titre de la page d’information en anglais"), max_length=200, blank=True
-    )
+    info_title_fr = models.CharField(_("titre de la page d’information"), max_length=200, blank=True)
+    info_title_en = models.CharField(_("titre de la page d’information en anglais"), max_length=200, blank=True)
     info_text_fr = models.TextField(
         _("texte de la page d’information"),
         blank=True,
@@ -200,9 +196,7 @@ class DetailQuestion(models.Model):
         _("choix"),
         default=list,
         blank=True,
-        help_text=_(
-            'Pour les questions à choix : liste de {"value": …, "label_fr": …, "label_en": …}.'
-        ),
+        help_text=_('Pour les questions à choix : liste de {"value": …, "label_fr": …, "label_en": …}.'),
     )
 
     class Meta:
@@ -326,9 +320,7 @@ class Report(models.Model):
     last_name = models.CharField(_("nom"), max_length=100)
     email = models.EmailField(_("adresse électronique"))
     consumer_phone = models.CharField(_("téléphone du consommateur"), max_length=20, blank=True)
-    consumer_reference = models.CharField(
-        _("référence du consommateur"), max_length=100, blank=True
-    )
+    consumer_reference = models.CharField(_("référence du consommateur"), max_length=100, blank=True)
     share_identity = models.BooleanField(_("identité transmise à l’entreprise"), default=False)
     survey_consent = models.BooleanField(_("accepte d’être recontacté"), default=False)
 
@@ -367,9 +359,7 @@ class Report(models.Model):
                 condition=models.Q(status__in=["TraitementEnCours", "Transmis"]),
                 name="report_open_expiry",
             ),
-            models.Index(
-                fields=["company"], condition=models.Q(alert_deferred=True), name="report_deferred"
-            ),
+            models.Index(fields=["company"], condition=models.Q(alert_deferred=True), name="report_deferred"),
         ]
 
     def __str__(self) -> str:
@@ -380,9 +370,8 @@ class Report(models.Model):
         # save of a row read earlier must not put its stale copy back.
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "search_vector"
-            ]  # fmt: skip
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "search_vector"
+            ]
         super().save(*args, **kwargs)
 
 
@@ -428,15 +417,11 @@ class Response(models.Model):
     reason = models.CharField(_("motif"), max_length=40)
     message = models.TextField(_("message au consommateur"))
     private_note = models.TextField(_("note à l’administration"), blank=True)
-    user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("répondu le"), auto_now_add=True)
     engagement_due_at = models.DateTimeField(_("engagement à tenir le"), null=True, blank=True)
     engagement_honoured_at = models.DateTimeField(_("engagement tenu le"), null=True, blank=True)
-    engagement_review_requested_at = models.DateTimeField(
-        _("avis sur l’engagement demandé le"), null=True, blank=True
-    )
+    engagement_review_requested_at = models.DateTimeField(_("avis sur l’engagement demandé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("réponse de l’entreprise")
@@ -481,9 +466,7 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("avis du consommateur")
         verbose_name_plural = _("avis des consommateurs")
-        constraints = [
-            models.UniqueConstraint(fields=["report", "about"], name="review_once_per_subject")
-        ]
+        constraints = [models.UniqueConstraint(fields=["report", "about"], name="review_once_per_subject")]
 
     def __str__(self) -> str:
         return f"{self.report} : {self.get_rating_display()}"
@@ -500,15 +483,11 @@ class Event(models.Model):
     """Something that happened to a report or a company: an action of anybody,
     or an email sent. The history the agents read."""
 
-    report = models.ForeignKey(
-        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
-    )
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     company = models.ForeignKey(
         "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
-    )
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     actor = models.CharField(_("acteur"), max_length=10, choices=ActorKind.choices)
     action = models.CharField(_("action"), max_length=50)
     details = models.JSONField(_("détails"), default=dict, blank=True)
@@ -556,9 +535,7 @@ class Attachment(models.Model):
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey(
-        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     origin = models.CharField(_("envoyé par"), max_length=10, choices=ActorKind.choices)
     uploaded_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -571,9 +548,7 @@ class Attachment(models.Model):
     extension = models.CharField(_("extension"), max_length=10)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("taille"))
-    scan_state = models.CharField(
-        _("antivirus"), max_length=10, choices=ScanState.choices, default=ScanState.PENDING
-    )
+    scan_state = models.CharField(_("antivirus"), max_length=10, choices=ScanState.choices, default=ScanState.PENDING)
     scanned_at = models.DateTimeField(_("analysé le"), null=True, blank=True)
     signature = models.CharField(_("menace détectée"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
@@ -637,9 +612,7 @@ class EmailVerification(models.Model):
     class Meta:
         verbose_name = _("vérification d’adresse")
         verbose_name_plural = _("vérifications d’adresse")
-        indexes = [
-            models.Index(fields=["email", "verified_at"], name="verification_email_verified")
-        ]
+        indexes = [models.Index(fields=["email", "verified_at"], name="verification_email_verified")]
 
     def __str__(self) -> str:
         return self.email
@@ -652,9 +625,7 @@ class Comment(models.Model):
     """An agent's note on a report, read by the administration only."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
-    user = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("commentaire"))
     created_at = models.DateTimeField(_("écrit le"), auto_now_add=True)
 
@@ -678,9 +649,7 @@ class Inspection(models.Model):
     """An inspection of the company, recorded on the report that led to it."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="inspections")
-    user = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     inspected_on = models.DateField(_("date du contrôle"))
     outcome = models.CharField(_("suite"), max_length=12, choices=InspectionOutcome.choices)
     notes = models.TextField(_("notes"), blank=True)
@@ -724,9 +693,7 @@ class Authority(models.Model):
 
 
 class SavedSearch(models.Model):
-    user = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="saved_searches"
-    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="saved_searches")
     name = models.CharField(_("nom"), max_length=100)
     query = models.CharField(_("filtres"), max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -763,8 +730,7 @@ class Export(models.Model):
     kind = models.CharField(_("format"), max_length=4, choices=ExportKind.choices)
     query = models.CharField(_("filtres"), max_length=2000, blank=True)
     references = models.JSONField(_("signalements choisis"), default=list, blank=True)
-    status = models.CharField(_("état"), max_length=10, choices=ExportStatus.choices,
-                              default=ExportStatus.PENDING)  # fmt: skip
+    status = models.CharField(_("état"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     file = models.FileField(upload_to=export_path, max_length=200, blank=True)
     rows = models.PositiveIntegerField(_("signalements"), default=0)
     error = models.CharField(max_length=300, blank=True)

@@ -17,15 +17,21 @@ PRO_STATUSES = [(value, label) for value, label in ReportStatus.choices if value
 
 class ReportFilterForm(forms.Form):
     entreprise = forms.ChoiceField(label=_("Entreprise"), required=False)
-    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100,
-                        help_text=_("Une référence, ou un mot de la description."))  # fmt: skip
-    statut = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=[("", _("Tous les statuts")), *PRO_STATUSES]
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Une référence, ou un mot de la description."),
     )
+    statut = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous les statuts")), *PRO_STATUSES])
     depuis = forms.DateField(label=_("Déposés depuis le"), required=False, widget=DateInput)
     jusqua = forms.DateField(label=_("Jusqu’au"), required=False, widget=DateInput)
-    siret = forms.CharField(label=_("Établissement (SIRET)"), required=False, max_length=20,
-                            help_text=_("Pour ne voir qu’un établissement."))  # fmt: skip
+    siret = forms.CharField(
+        label=_("Établissement (SIRET)"),
+        required=False,
+        max_length=20,
+        help_text=_("Pour ne voir qu’un établissement."),
+    )
 
     def __init__(self, *args, accesses=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,8 +62,7 @@ def _reason_choices():
 
 
 class AnswerForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Votre réponse"), choices=ResponseKind.choices,
-                             widget=forms.RadioSelect)  # fmt: skip
+    kind = forms.ChoiceField(label=_("Votre réponse"), choices=ResponseKind.choices, widget=forms.RadioSelect)
     reason = forms.ChoiceField(
         label=_("Le motif"),
         choices=[("", _("Choisissez un motif")), *_reason_choices()],
@@ -68,8 +73,7 @@ class AnswerForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "data-counter": MESSAGE_MAX_LENGTH}),
         help_text=_(
-            "Le consommateur le recevra tel quel, et les agents de la DGCCRF le liront. "
-            "%(max)s caractères au plus."
+            "Le consommateur le recevra tel quel, et les agents de la DGCCRF le liront. %(max)s caractères au plus."
         )
         % {"max": MESSAGE_MAX_LENGTH},
     )
@@ -107,7 +111,7 @@ class AccessInviteForm(forms.Form):
         choices=[
             ("member", _("Membre : lit les signalements et y répond")),
             ("admin", _("Administrateur : gère aussi les accès")),
-        ],  # fmt: skip
+        ],
         widget=forms.RadioSelect,
         initial="member",
     )

@@ -22,9 +22,7 @@ urlpatterns = [
     path("chiffres/", pro_views.figures, name="figures"),
     path("parametres/", pro_views.settings_view, name="settings"),
     path("entreprises/<str:siret>/acces/", company_views.accesses, name="accesses"),
-    path(
-        "entreprises/<str:siret>/acces/<int:pk>/", company_views.access_change, name="access_change"
-    ),
+    path("entreprises/<str:siret>/acces/<int:pk>/", company_views.access_change, name="access_change"),
     path("activer/", company_views.activate, name="activate"),
     path("activer/envoye/", company_views.activate_sent, name="activate_sent"),
     path("activer/<str:token>/", company_views.activate_finish, name="activate_finish"),

@@ -82,17 +82,14 @@ def reports_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            reports = reports.filter(Q(reference__iexact=data["q"].strip())
-                                     | Q(description__icontains=data["q"]))  # fmt: skip
+            reports = reports.filter(Q(reference__iexact=data["q"].strip()) | Q(description__icontains=data["q"]))
         if data["statut"]:
             reports = reports.filter(status=data["statut"])
         if data["depuis"]:
             reports = reports.filter(created_at__date__gte=data["depuis"])
         if data["jusqua"]:
             reports = reports.filter(created_at__date__lte=data["jusqua"])
-        chosen = next(
-            (a.company for a in accesses if a.company.siret == data.get("entreprise")), None
-        )
+        chosen = next((a.company for a in accesses if a.company.siret == data.get("entreprise")), None)
         if chosen is not None:
             # A head office stands for every establishment of its SIREN.
             if chosen.is_head_office:
@@ -103,9 +100,7 @@ def reports_list(request: HttpRequest) -> HttpResponse:
             reports = reports.filter(company_siret=data["siret"])
     page = _page(request)
     # One row more than the page tells whether there is a next one: no count.
-    rows = list(
-        reports.order_by("-created_at", "-pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )
+    rows = list(reports.order_by("-created_at", "-pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -124,8 +119,11 @@ def reports_list(request: HttpRequest) -> HttpResponse:
 
 
 def _companies(user) -> list[CompanyAccess]:
-    return list(CompanyAccess.objects.filter(user=user).select_related("company")
-                .order_by("company__legal_name", "company__siret"))  # fmt: skip
+    return list(
+        CompanyAccess.objects.filter(user=user)
+        .select_related("company")
+        .order_by("company__legal_name", "company__siret")
+    )
 
 
 def _report_or_404(request, reference: str) -> Report:
@@ -157,9 +155,7 @@ def _render_detail(request, report, form=None, files_form=None, status=200):
         "response": response,
         # The rating only: the consumer's comment is for the administration.
         "rating_label": dict(Rating.choices).get(
-            Review.objects.filter(report=report, about=ReviewAbout.ANSWER)
-            .values_list("rating", flat=True)
-            .first()
+            Review.objects.filter(report=report, about=ReviewAbout.ANSWER).values_list("rating", flat=True).first()
         ),
         "consumer_files": report.attachments.servable().filter(origin=ActorKind.CONSUMER),
         "answer_files": report.attachments.servable().filter(origin=ActorKind.PRO),
@@ -173,8 +169,7 @@ def _render_detail(request, report, form=None, files_form=None, status=200):
 
 def _draft_files(draft: dict) -> list[Attachment]:
     uids = draft.get("files") or []
-    found = {str(a.uid): a for a in Attachment.objects.filter(uid__in=uids, report__isnull=True,
-                                                              origin=ActorKind.PRO)}  # fmt: skip
+    found = {str(a.uid): a for a in Attachment.objects.filter(uid__in=uids, report__isnull=True, origin=ActorKind.PRO)}
     return [found[uid] for uid in uids if uid in found]
 
 
@@ -189,9 +184,9 @@ def answer_prepare(request: HttpRequest, reference: str) -> HttpResponse:
     form = AnswerForm(request.POST)
     files_form = AttachmentsForm(request.POST, request.FILES)
     files_form.is_valid()
-    added, refused = attachments_add(uploads=files_form.cleaned_data.get("files", []),
-                                     origin=ActorKind.PRO, already=len(files),
-                                     user=request.user)  # fmt: skip
+    added, refused = attachments_add(
+        uploads=files_form.cleaned_data.get("files", []), origin=ActorKind.PRO, already=len(files), user=request.user
+    )
     files += added
     for message in refused:
         files_form.add_error("files", message)
@@ -205,8 +200,7 @@ def answer_prepare(request: HttpRequest, reference: str) -> HttpResponse:
     if uid or refused or not form.is_valid():
         if uid:
             form = AnswerForm(initial={f.name: f.data for f in form})
-        return _render_detail(request, report, form, files_form,
-                              status=400 if form.errors or refused else 200)  # fmt: skip
+        return _render_detail(request, report, form, files_form, status=400 if form.errors or refused else 200)
     draft.update({k: form.cleaned_data[k] for k in ("kind", "reason", "message", "private_note")})
     request.session[key] = draft
     return redirect("pro:answer_preview", report.reference)
@@ -225,20 +219,28 @@ def answer_preview(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         try:
             lifecycle.report_answer(
-                report=report, user=request.user, kind=draft["kind"], reason=draft["reason"],
-                message=draft["message"], private_note=draft.get("private_note", ""),
+                report=report,
+                user=request.user,
+                kind=draft["kind"],
+                reason=draft["reason"],
+                message=draft["message"],
+                private_note=draft.get("private_note", ""),
                 attachments=files,
-            )  # fmt: skip
+            )
         except lifecycle.IllegalTransition as refusal:
             messages.error(request, refusal.message)
             return redirect("pro:report", report.reference)
         request.session.pop(key, None)
         messages.success(request, _("Votre réponse est envoyée au consommateur."))
         return redirect("pro:report", report.reference)
-    preview = Response(report=report, kind=draft["kind"], reason=draft["reason"],
-                       message=draft["message"], private_note=draft.get("private_note", ""))  # fmt: skip
-    return render(request, "pro/answer_preview.html",
-                  {"report": report, "preview": preview, "files": files})  # fmt: skip
+    preview = Response(
+        report=report,
+        kind=draft["kind"],
+        reason=draft["reason"],
+        message=draft["message"],
+        private_note=draft.get("private_note", ""),
+    )
+    return render(request, "pro/answer_preview.html", {"report": report, "preview": preview, "files": files})
 
 
 @pro_required
@@ -251,10 +253,16 @@ def engagements(request: HttpRequest) -> HttpResponse:
     )
     page = _page(request)
     rows = list(responses[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    return render(request, "pro/engagements.html", {
-        "responses": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE,
-        "now": timezone.now(),
-    })  # fmt: skip
+    return render(
+        request,
+        "pro/engagements.html",
+        {
+            "responses": rows[:PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "now": timezone.now(),
+        },
+    )
 
 
 @pro_required
@@ -265,8 +273,13 @@ def engagement_honoured(request: HttpRequest, reference: str) -> HttpResponse:
     if Response.objects.filter(pk=response.pk, engagement_honoured_at__isnull=True).update(
         engagement_honoured_at=timezone.now()
     ):
-        Event.objects.create(report=report, company_id=report.company_id, user=request.user,
-                             actor=ActorKind.PRO, action="engagement_honoured")  # fmt: skip
+        Event.objects.create(
+            report=report,
+            company_id=report.company_id,
+            user=request.user,
+            actor=ActorKind.PRO,
+            action="engagement_honoured",
+        )
         messages.success(request, _("L’engagement est noté comme tenu. Merci."))
     return redirect("pro:engagements")
 

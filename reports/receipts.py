@@ -66,9 +66,7 @@ def receipt_pdf(report: Report) -> bytes:
     from weasyprint import HTML  # imported late: Pango is loaded only when a PDF is drawn
 
     with translation.override(report.language):
-        html = render_to_string(
-            "reports/receipt.html", {"report": report, "fonts_dir": FONTS_DIR.as_uri()}
-        )
+        html = render_to_string("reports/receipt.html", {"report": report, "fonts_dir": FONTS_DIR.as_uri()})
     return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf()
 
 

@@ -71,16 +71,17 @@ def reports_search(user, filters: dict):
         reports = reports.exclude(Exists(tags.filter(tag__slug__in=filters["sans_tags"])))
     siret = filters.get("siret")
     if siret:
-        reports = (reports.filter(company_siret=siret) if len(siret) == 14
-                   else reports.filter(company_siret__startswith=siret))  # fmt: skip
+        reports = (
+            reports.filter(company_siret=siret)
+            if len(siret) == 14
+            else reports.filter(company_siret__startswith=siret)
+        )
     if filters.get("entreprise"):
         reports = reports.filter(company_name__icontains=filters["entreprise"])
     if filters.get("site"):
         reports = reports.filter(website__host=normalize_host(filters["site"]))
     if filters.get("telephone"):
-        reports = reports.filter(
-            phone=normalize_phone(filters["telephone"]) or filters["telephone"]
-        )
+        reports = reports.filter(phone=normalize_phone(filters["telephone"]) or filters["telephone"])
     if filters.get("pays"):
         reports = reports.filter(company_country__icontains=filters["pays"])
     if filters.get("fichiers") in ("oui", "non"):
@@ -102,16 +103,13 @@ def reports_search(user, filters: dict):
         ordering = [F("expires_at").asc(nulls_last=True), "pk"]
     if text:
         if connection.vendor == "postgresql":
-            reports = reports.filter(
-                search_vector=SearchQuery(text, config="french", search_type="websearch")
-            )
+            reports = reports.filter(search_vector=SearchQuery(text, config="french", search_type="websearch"))
             if ordering[0] == "-created_at":
                 # Not the bare column: see the module's docstring.
-                shifted = ExpressionWrapper(F("created_at") + timedelta(0),
-                                            output_field=DateTimeField())  # fmt: skip
+                shifted = ExpressionWrapper(F("created_at") + timedelta(0), output_field=DateTimeField())
                 ordering = [shifted.desc(), "-pk"]
         else:
-            reports = reports.filter(Q(description__icontains=text)
-                                     | Q(company_name__icontains=text)
-                                     | Q(response__message__icontains=text))  # fmt: skip
+            reports = reports.filter(
+                Q(description__icontains=text) | Q(company_name__icontains=text) | Q(response__message__icontains=text)
+            )
     return reports.order_by(*ordering)

@@ -102,9 +102,7 @@ def _company_fields(draft: Draft) -> dict:
             fields["company_name"] = company["name"][:255]
             fields["company_country"] = company["country"][:100]
         elif mode in ("unknown", "place"):
-            form = PostalCodeForm(
-                {"postal_code": company["postal_code"], "name": company.get("name", "")}
-            )
+            form = PostalCodeForm({"postal_code": company["postal_code"], "name": company.get("name", "")})
             if not form.is_valid():
                 raise ValidationError(form.errors["postal_code"])
             fields["postal_code"] = form.cleaned_data["postal_code"]
@@ -113,9 +111,7 @@ def _company_fields(draft: Draft) -> dict:
             raise ReportRefused(_("Indiquez l’entreprise concernée."), step="entreprise")
     except (ValidationError, KeyError) as error:
         message = " ".join(error.messages) if isinstance(error, ValidationError) else ""
-        raise ReportRefused(
-            message or _("Indiquez de nouveau l’entreprise concernée."), step="entreprise"
-        ) from error
+        raise ReportRefused(message or _("Indiquez de nouveau l’entreprise concernée."), step="entreprise") from error
     found = fields["company"]
     if found is not None:
         fields.update(found.report_snapshot())
@@ -137,9 +133,7 @@ def _details(draft: Draft, questions) -> tuple[DetailsForm, list[dict]]:
         value = form.cleaned_data.get(f"q_{question.slug}")
         if value in (None, "", []):
             continue
-        answers.append(
-            {"slug": question.slug, "question": question.label, "answer": _display(question, value)}
-        )
+        answers.append({"slug": question.slug, "question": question.label, "answer": _display(question, value)})
     return form, answers
 
 
@@ -214,9 +208,7 @@ def report_submit(*, draft: Draft, language: str) -> Report:
     back to) when something no longer holds, Blocked for a blocked sender."""
     category = draft.category
     if category is None or not draft.is_done("probleme"):
-        raise ReportRefused(
-            _("Ce type de problème n’est plus proposé : choisissez-en un autre."), step="probleme"
-        )
+        raise ReportRefused(_("Ce type de problème n’est plus proposé : choisissez-en un autre."), step="probleme")
     questions = category.questions_on_path()
     company_fields = _company_fields(draft)
     details, answers = _details(draft, questions)
@@ -274,9 +266,7 @@ def report_submit(*, draft: Draft, language: str) -> Report:
         raise RuntimeError("could not draw a free report reference")
     report.tags.set(draft.tags)
     files = (
-        Attachment.objects.filter(
-            uid__in=draft.file_uids, report__isnull=True, origin=ActorKind.CONSUMER
-        )
+        Attachment.objects.filter(uid__in=draft.file_uids, report__isnull=True, origin=ActorKind.CONSUMER)
         .exclude(scan_state=ScanState.INFECTED)
         .order_by("created_at")
         .values_list("pk", flat=True)[: settings.ATTACHMENT_MAX_COUNT]
@@ -300,16 +290,13 @@ def enqueue(task, *args) -> None:
     try:
         task.delay(*args)
     except Exception:
-        logger.warning("broker unreachable: %s%r left to its periodic job", task.name, args,
-                       exc_info=True)  # fmt: skip
+        logger.warning("broker unreachable: %s%r left to its periodic job", task.name, args, exc_info=True)
 
 
 # --- Attachments ------------------------------------------------------------------------
 
 
-def attachments_add(
-    *, uploads, origin: str, already: int, user=None
-) -> tuple[list[Attachment], list[str]]:
+def attachments_add(*, uploads, origin: str, already: int, user=None) -> tuple[list[Attachment], list[str]]:
     """Stores each acceptable upload, up to ATTACHMENT_MAX_COUNT with the
     `already` attached. Returns those stored, and one message per file
     refused: a bad file never costs the good ones."""
@@ -382,9 +369,7 @@ def attachment_scan(*, attachment_id: int) -> str | None:
     when the storage fails: the file stays pending and the periodic rescan
     tries again. Scanning twice does nothing more."""
     attachment = (
-        Attachment.objects.select_related("report")
-        .filter(pk=attachment_id, scan_state=ScanState.PENDING)
-        .first()
+        Attachment.objects.select_related("report").filter(pk=attachment_id, scan_state=ScanState.PENDING).first()
     )
     if attachment is None:
         return None
@@ -440,9 +425,7 @@ def attachments_rescan_pending() -> int:
         if not taken:
             return 0
         ids = list(
-            Attachment.objects.filter(
-                scan_state=ScanState.PENDING, created_at__lte=timezone.now() - RESCAN_GRACE
-            )
+            Attachment.objects.filter(scan_state=ScanState.PENDING, created_at__lte=timezone.now() - RESCAN_GRACE)
             .order_by("created_at")
             .values_list("pk", flat=True)[:RESCAN_BATCH]
         )
@@ -519,15 +502,16 @@ def review_create(*, report: Report, about: str, rating: str, comment: str = "")
             )
     try:
         with transaction.atomic():
-            review = Review.objects.create(
-                report=report, about=about, rating=rating, comment=(comment or "").strip()
-            )
+            review = Review.objects.create(report=report, about=about, rating=rating, comment=(comment or "").strip())
     except IntegrityError:
         raise ReviewRefused(_("Vous avez déjà donné votre avis : merci.")) from None
     Event.objects.create(
-        report=report, company_id=report.company_id, actor=ActorKind.CONSUMER,
-        action="review_given", details={"about": about, "rating": rating},
-    )  # fmt: skip
+        report=report,
+        company_id=report.company_id,
+        actor=ActorKind.CONSUMER,
+        action="review_given",
+        details={"about": about, "rating": rating},
+    )
     return review
 
 
@@ -545,12 +529,9 @@ def reattribution_refusal(report: Report) -> str | None:
     if Report.objects.filter(reattributed_from=report).exists():
         return _("Ce signalement a déjà été adressé à une autre entreprise.")
     response = Response.objects.filter(report=report).first()
-    if response is None or timezone.now() > response.created_at + timedelta(
-        days=REATTRIBUTION_DAYS
-    ):
+    if response is None or timezone.now() > response.created_at + timedelta(days=REATTRIBUTION_DAYS):
         return _(
-            "Le délai de %(days)s jours après la réponse de l’entreprise est passé : déposez un "
-            "nouveau signalement."
+            "Le délai de %(days)s jours après la réponse de l’entreprise est passé : déposez un nouveau signalement."
         ) % {"days": REATTRIBUTION_DAYS}
     return None
 
@@ -566,19 +547,28 @@ def report_reattribute(*, report: Report, company: Company) -> Report:
         raise ReportRefused(_("C’est l’entreprise qui a déjà répondu : indiquez-en une autre."))
     now = timezone.now()
     goes_to_company = (
-        not company.country
-        and not report.question_only
-        and not report.tags.filter(hidden_from_company=True).exists()
+        not company.country and not report.question_only and not report.tags.filter(hidden_from_company=True).exists()
     )
     status = lifecycle.initial_status(goes_to_company=goes_to_company)
     copied = {
         field: getattr(report, field)
         for field in (
-            "language", "category_id", "category_path", "question_only", "occurred_on",
-            "description", "answers", "first_name", "last_name", "email", "consumer_phone",
-            "consumer_reference", "share_identity", "survey_consent",
+            "language",
+            "category_id",
+            "category_path",
+            "question_only",
+            "occurred_on",
+            "description",
+            "answers",
+            "first_name",
+            "last_name",
+            "email",
+            "consumer_phone",
+            "consumer_reference",
+            "share_identity",
+            "survey_consent",
         )
-    }  # fmt: skip
+    }
     new = None
     for _attempt in range(5):
         try:
@@ -600,28 +590,36 @@ def report_reattribute(*, report: Report, company: Company) -> Report:
     if new is None:
         raise RuntimeError("could not draw a free report reference")
     new.tags.set(report.tags.all())
-    for attachment in report.attachments.filter(origin=ActorKind.CONSUMER).exclude(
-        scan_state=ScanState.INFECTED
-    ):
+    for attachment in report.attachments.filter(origin=ActorKind.CONSUMER).exclude(scan_state=ScanState.INFECTED):
         copy = Attachment(
-            report=new, origin=attachment.origin, name=attachment.name,
-            extension=attachment.extension, content_type=attachment.content_type,
-            size=attachment.size, scan_state=attachment.scan_state,
+            report=new,
+            origin=attachment.origin,
+            name=attachment.name,
+            extension=attachment.extension,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            scan_state=attachment.scan_state,
             scanned_at=attachment.scanned_at,
-        )  # fmt: skip
+        )
         with attachment.file.open("rb") as stream:
             copy.file.save("copy", File(stream), save=False)
         copy.save()
         if copy.scan_state == ScanState.PENDING:
             transaction.on_commit(lambda pk=copy.pk: enqueue(scan_attachment, pk))
     Event.objects.create(
-        report=report, company_id=report.company_id, actor=ActorKind.CONSUMER,
-        action="report_reattributed", details={"to": new.reference, "siret": company.siret},
-    )  # fmt: skip
+        report=report,
+        company_id=report.company_id,
+        actor=ActorKind.CONSUMER,
+        action="report_reattributed",
+        details={"to": new.reference, "siret": company.siret},
+    )
     Event.objects.create(
-        report=new, company=company, actor=ActorKind.CONSUMER, action="report_submitted",
+        report=new,
+        company=company,
+        actor=ActorKind.CONSUMER,
+        action="report_submitted",
         details={"status": status, "reference": new.reference, "from": report.reference},
-    )  # fmt: skip
+    )
     report_index([new.pk])
     lifecycle.report_filed(report=new)
     return new
@@ -637,15 +635,17 @@ class ActionRefused(Exception):
 
 
 def _agent_event(report: Report, user, action: str, **details) -> Event:
-    return Event.objects.create(report=report, company_id=report.company_id, user=user,
-                                actor=ActorKind.AGENT, action=action, details=details)  # fmt: skip
+    return Event.objects.create(
+        report=report, company_id=report.company_id, user=user, actor=ActorKind.AGENT, action=action, details=details
+    )
 
 
 @transaction.atomic
 def comment_add(*, report: Report, user, text: str, attachments=()) -> "Comment":
     comment = Comment.objects.create(report=report, user=user, text=text.strip())
-    files = Attachment.objects.filter(pk__in=[a.pk for a in attachments], report__isnull=True,
-                                      origin=ActorKind.AGENT).exclude(scan_state=ScanState.INFECTED)  # fmt: skip
+    files = Attachment.objects.filter(
+        pk__in=[a.pk for a in attachments], report__isnull=True, origin=ActorKind.AGENT
+    ).exclude(scan_state=ScanState.INFECTED)
     count = files.update(report=report, comment=comment)
     _agent_event(report, user, "comment_added", comment=comment.pk, files=count)
     return comment
@@ -653,10 +653,17 @@ def comment_add(*, report: Report, user, text: str, attachments=()) -> "Comment"
 
 @transaction.atomic
 def inspection_record(*, report: Report, user, inspected_on, outcome: str, notes: str = ""):
-    inspection = Inspection.objects.create(report=report, user=user, inspected_on=inspected_on,
-                                           outcome=outcome, notes=notes.strip())  # fmt: skip
-    _agent_event(report, user, "inspection_recorded", inspection=inspection.pk, outcome=outcome,
-                 inspected_on=inspected_on.isoformat())  # fmt: skip
+    inspection = Inspection.objects.create(
+        report=report, user=user, inspected_on=inspected_on, outcome=outcome, notes=notes.strip()
+    )
+    _agent_event(
+        report,
+        user,
+        "inspection_recorded",
+        inspection=inspection.pk,
+        outcome=outcome,
+        inspected_on=inspected_on.isoformat(),
+    )
     return inspection
 
 
@@ -675,16 +682,16 @@ def report_tags_set(*, report: Report, user, slugs: list[str]) -> None:
     report.tags.set(Tag.objects.filter(slug__in=slugs))
     after = set(slugs)
     if before != after:
-        _agent_event(report, user, "tags_changed", added=sorted(after - before),
-                     removed=sorted(before - after))  # fmt: skip
+        _agent_event(report, user, "tags_changed", added=sorted(after - before), removed=sorted(before - after))
 
 
 @transaction.atomic
 def report_forward(*, report: Report, user, authority, note: str) -> None:
     """Records that the report went to another authority (the agent sends it
     through that authority's own channel)."""
-    _agent_event(report, user, "report_forwarded", authority=authority.name,
-                 authority_id=authority.pk, note=note.strip())  # fmt: skip
+    _agent_event(
+        report, user, "report_forwarded", authority=authority.name, authority_id=authority.pk, note=note.strip()
+    )
 
 
 CHANGE_COMPANY_DAYS = 90
@@ -716,7 +723,12 @@ def report_delete_spam(*, report: Report, user) -> None:
     if user.role != "admin":
         raise ActionRefused(_("Seul un administrateur peut supprimer un signalement."))
     names = [a.file.name for a in report.attachments.all() if a.file.name]
-    Event.objects.create(company_id=report.company_id, user=user, actor=ActorKind.AGENT,
-                         action="report_deleted", details={"reference": report.reference})  # fmt: skip
+    Event.objects.create(
+        company_id=report.company_id,
+        user=user,
+        actor=ActorKind.AGENT,
+        action="report_deleted",
+        details={"reference": report.reference},
+    )
     report.delete()
     transaction.on_commit(lambda: stored_files_delete(names))

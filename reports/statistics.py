@@ -99,9 +99,7 @@ def compute(now=None) -> dict:
         promises=Count("pk", filter=Q(response__kind=ResponseKind.ACCEPTED)),
     )
     ratings = dict(
-        Review.objects.filter(about="answer", report__in=settled)
-        .values_list("rating")
-        .annotate(n=Count("pk"))
+        Review.objects.filter(about="answer", report__in=settled).values_list("rating").annotate(n=Count("pk"))
     )
     rated = sum(ratings.values())
     sent_settled = settled.filter(expires_at__isnull=False)
@@ -162,8 +160,9 @@ def _monthly(reports, now, settled_before) -> list[dict]:
     # The first day of the month MONTHS - 1 months ago: MONTHS months in all.
     local = timezone.localtime(now)
     months_back = local.year * 12 + local.month - 1 - (MONTHS - 1)
-    first = local.replace(year=months_back // 12, month=months_back % 12 + 1, day=1, hour=0,
-                          minute=0, second=0, microsecond=0)  # fmt: skip
+    first = local.replace(
+        year=months_back // 12, month=months_back % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     rows = (
         reports.filter(created_at__gte=first)
         .annotate(month=TruncMonth("created_at"))
@@ -181,12 +180,14 @@ def _monthly(reports, now, settled_before) -> list[dict]:
     for row in rows:
         # A month is rated only once all its reports are settled.
         ripe = row["settled"] == row["filed"]
-        months.append({
-            "month": row["month"].strftime("%Y-%m"),
-            "filed": row["filed"],
-            "read_rate": _rate(row["read"], row["sent"]) if ripe else None,
-            "response_rate": _rate(row["answered"], row["read"]) if ripe else None,
-        })  # fmt: skip
+        months.append(
+            {
+                "month": row["month"].strftime("%Y-%m"),
+                "filed": row["filed"],
+                "read_rate": _rate(row["read"], row["sent"]) if ripe else None,
+                "response_rate": _rate(row["answered"], row["read"]) if ripe else None,
+            }
+        )
     return months
 
 
@@ -198,9 +199,7 @@ def statistics_refresh() -> StatisticsSnapshot | None:
         data = compute()
         snapshot = StatisticsSnapshot.objects.create(data=data)
         # Keep a day of history; older snapshots go.
-        StatisticsSnapshot.objects.filter(
-            created_at__lt=timezone.now() - timedelta(days=1)
-        ).delete()
+        StatisticsSnapshot.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
         return snapshot
 
 

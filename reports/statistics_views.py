@@ -43,10 +43,15 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def method_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "statistics/method.html", {
-        "version": statistics.METRICS_VERSION, "changelog": statistics.CHANGELOG,
-        "settling_days": statistics.SETTLING_DAYS,
-    })  # fmt: skip
+    return render(
+        request,
+        "statistics/method.html",
+        {
+            "version": statistics.METRICS_VERSION,
+            "changelog": statistics.CHANGELOG,
+            "settling_days": statistics.SETTLING_DAYS,
+        },
+    )
 
 
 def _unavailable() -> HttpResponse:
@@ -107,25 +112,42 @@ def statistics_csv(request: HttpRequest, table: str) -> HttpResponse:
             rows.append([key, *_rate_cells(figures[key]), "settled"])
         for key in ("delay_to_read", "delay_to_answer"):
             delay = figures[key]
-            rows.append(
-                [f"{key}_median_days", delay["median_days"] or "", delay["count"], "", "settled"]
-            )
+            rows.append([f"{key}_median_days", delay["median_days"] or "", delay["count"], "", "settled"])
             rows.append([f"{key}_p90_days", delay["p90_days"] or "", delay["count"], "", "settled"])
         for key in ("positive", "neutral", "negative", "unrated"):
-            rows.append([f"ratings_{key}", figures["ratings"][key], figures["ratings"]["answered"], "",
-                         "settled"])  # fmt: skip
+            rows.append([f"ratings_{key}", figures["ratings"][key], figures["ratings"]["answered"], "", "settled"])
         header = ["metric", "value_or_numerator", "denominator", "percent", "window"]
         return _csv(f"statistiques-v{data['version']}.csv", header, rows)
     if table == "mensuel":
-        rows = [[m["month"], m["filed"], *_rate_cells(m["read_rate"]), *_rate_cells(m["response_rate"])]
-                for m in data["monthly"]]  # fmt: skip
-        header = ["month", "filed", "read", "sent", "read_rate_percent", "answered", "read_for_response",
-                  "response_rate_percent"]  # fmt: skip
+        rows = [
+            [m["month"], m["filed"], *_rate_cells(m["read_rate"]), *_rate_cells(m["response_rate"])]
+            for m in data["monthly"]
+        ]
+        header = [
+            "month",
+            "filed",
+            "read",
+            "sent",
+            "read_rate_percent",
+            "answered",
+            "read_for_response",
+            "response_rate_percent",
+        ]
         return _csv(f"statistiques-mensuelles-v{data['version']}.csv", header, rows)
     if table == "categories":
-        rows = [[c["category"], c["filed"], *_rate_cells(c["read_rate"]), *_rate_cells(c["response_rate"])]
-                for c in data["categories"]]  # fmt: skip
-        header = ["category", "filed", "read", "sent", "read_rate_percent", "answered", "read_for_response",
-                  "response_rate_percent"]  # fmt: skip
+        rows = [
+            [c["category"], c["filed"], *_rate_cells(c["read_rate"]), *_rate_cells(c["response_rate"])]
+            for c in data["categories"]
+        ]
+        header = [
+            "category",
+            "filed",
+            "read",
+            "sent",
+            "read_rate_percent",
+            "answered",
+            "read_for_response",
+            "response_rate_percent",
+        ]
         return _csv(f"statistiques-categories-v{data['version']}.csv", header, rows)
     return HttpResponse(status=404)

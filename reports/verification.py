@@ -30,17 +30,11 @@ def _hash(email: str, code: str) -> str:
 
 
 def is_verified(email: str) -> bool:
-    return EmailVerification.objects.filter(
-        email=email, verified_at__gte=timezone.now() - TRUSTED_FOR
-    ).exists()
+    return EmailVerification.objects.filter(email=email, verified_at__gte=timezone.now() - TRUSTED_FOR).exists()
 
 
 def pending(email: str) -> EmailVerification | None:
-    return (
-        EmailVerification.objects.filter(email=email, verified_at__isnull=True)
-        .order_by("-sent_at")
-        .first()
-    )
+    return EmailVerification.objects.filter(email=email, verified_at__isnull=True).order_by("-sent_at").first()
 
 
 def seconds_before_resend(email: str) -> int:
@@ -57,9 +51,7 @@ def issue_code(email: str) -> str:
     for the email; the caller sends it."""
     EmailVerification.objects.filter(email=email, verified_at__isnull=True).delete()
     code = f"{secrets.randbelow(1_000_000):06d}"
-    EmailVerification.objects.create(
-        email=email, code_hash=_hash(email, code), sent_at=timezone.now()
-    )
+    EmailVerification.objects.create(email=email, code_hash=_hash(email, code), sent_at=timezone.now())
     return code
 
 
@@ -99,7 +91,6 @@ def check_code(email: str, code: str) -> None:
     if outcome == "too_many" or left == 0:
         raise CodeRefused(_("Trop d’essais avec ce code : demandez-en un nouveau."), "too_many")
     raise CodeRefused(
-        _("Code incorrect. Vérifiez le dernier courriel reçu ; il vous reste %(left)s essai(s).")
-        % {"left": left},
+        _("Code incorrect. Vérifiez le dernier courriel reçu ; il vous reste %(left)s essai(s).") % {"left": left},
         outcome,
     )

@@ -114,9 +114,7 @@ def problem(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         draft.set_category(node, question_only=question_only)
         return redirect(_next_url(draft, "probleme"))
     context["form"] = form
-    return render(
-        request, "reports/problem_chosen.html", context, status=400 if form and form.errors else 200
-    )
+    return render(request, "reports/problem_chosen.html", context, status=400 if form and form.errors else 200)
 
 
 # --- Step 2: the company ------------------------------------------------------------
@@ -140,14 +138,14 @@ MODES_BY_KIND = {
 def _company_from_form(mode: str, form) -> dict:
     if mode == "siret":
         company = form.company
-        return {"mode": "siret", "siret": company.siret, "name": company.name,
-                "address": company.address_lines}  # fmt: skip
+        return {"mode": "siret", "siret": company.siret, "name": company.name, "address": company.address_lines}
     if mode == "website":
         website = form.website
         stored = {"mode": "website", "host": website.host, "name": website.host}
         if website.state == WebsiteState.IDENTIFIED:
-            stored.update(siret=website.company.siret, name=website.company.name,
-                          address=website.company.address_lines)  # fmt: skip
+            stored.update(
+                siret=website.company.siret, name=website.company.name, address=website.company.address_lines
+            )
         return stored
     if mode == "phone":
         return {"mode": "phone", "phone": form.cleaned_data["phone"]}
@@ -174,11 +172,7 @@ def company(request: HttpRequest) -> HttpResponse:
         if mode == posted_mode:
             company_forms[mode] = COMPANY_FORMS[mode](request.POST, prefix=mode)
         else:
-            initial = (
-                {k: v for k, v in stored.items() if k != "mode"}
-                if stored.get("mode") == mode
-                else {}
-            )
+            initial = {k: v for k, v in stored.items() if k != "mode"} if stored.get("mode") == mode else {}
             if mode == "website" and stored.get("host"):
                 initial = {"address": stored["host"]}
             company_forms[mode] = COMPANY_FORMS[mode](prefix=mode, initial=initial)
@@ -285,9 +279,7 @@ def consumer(request: HttpRequest) -> HttpResponse:
     draft = Draft(request.session)
     if missing := _missing_step_redirect(request, draft, "coordonnees"):
         return missing
-    form = forms.ConsumerForm(
-        _posted(request), initial=draft.get("consumer"), goes_to_company=draft.goes_to_company
-    )
+    form = forms.ConsumerForm(_posted(request), initial=draft.get("consumer"), goes_to_company=draft.goes_to_company)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         values["verified"] = verification.is_verified(values["email"])
@@ -331,8 +323,7 @@ def verification_step(request: HttpRequest) -> HttpResponse:
     email = consumer_data["email"]
     form = forms.CodeForm(request.POST if request.POST.get("action") == "check" else None)
     if request.method == "POST":
-        limited = _too_many(request, "report-code", settings.REPORT_CODE_RATE_LIMIT,
-                            settings.REPORT_CODE_RATE_PERIOD)  # fmt: skip
+        limited = _too_many(request, "report-code", settings.REPORT_CODE_RATE_LIMIT, settings.REPORT_CODE_RATE_PERIOD)
         if limited:
             return limited
         if request.POST.get("action") == "resend":
@@ -340,14 +331,11 @@ def verification_step(request: HttpRequest) -> HttpResponse:
             if wait:
                 messages.warning(
                     request,
-                    _("Patientez encore %(seconds)s secondes avant de demander un nouveau code.")
-                    % {"seconds": wait},
+                    _("Patientez encore %(seconds)s secondes avant de demander un nouveau code.") % {"seconds": wait},
                 )
             else:
                 _send_code(email)
-                messages.success(
-                    request, _("Un nouveau code vient de partir à %(email)s.") % {"email": email}
-                )
+                messages.success(request, _("Un nouveau code vient de partir à %(email)s.") % {"email": email})
             return redirect("reports:verification")
         if form.is_valid():
             try:
@@ -371,8 +359,9 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     if missing := _missing_step_redirect(request, draft, "confirmation"):
         return missing
     if request.method == "POST":
-        limited = _too_many(request, "report-submit", settings.REPORT_SUBMIT_RATE_LIMIT,
-                            settings.REPORT_SUBMIT_RATE_PERIOD)  # fmt: skip
+        limited = _too_many(
+            request, "report-submit", settings.REPORT_SUBMIT_RATE_LIMIT, settings.REPORT_SUBMIT_RATE_PERIOD
+        )
         if limited:
             return limited
         goes_to_company = draft.goes_to_company
@@ -469,17 +458,13 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
         "engagement_review": reviews.get(ReviewAbout.ENGAGEMENT),
     }
     if response is not None:
-        context["answer_review_url"] = reverse(
-            "reports:review", args=[review_token(report, ReviewAbout.ANSWER)]
-        )
+        context["answer_review_url"] = reverse("reports:review", args=[review_token(report, ReviewAbout.ANSWER)])
         if response.engagement_review_requested_at:
             context["engagement_review_url"] = reverse(
                 "reports:review", args=[review_token(report, ReviewAbout.ENGAGEMENT)]
             )
         if reattribution_refusal(report) is None:
-            context["reattribution_url"] = reverse(
-                "reports:reattribute", args=[reattribution_token(report)]
-            )
+            context["reattribution_url"] = reverse("reports:reattribute", args=[reattribution_token(report)])
     return render(request, "reports/follow_up.html", context)
 
 

@@ -95,9 +95,7 @@ class Draft:
         uids = self.file_uids
         if not uids:
             return []
-        found = {
-            str(a.uid): a for a in Attachment.objects.filter(uid__in=uids, report__isnull=True)
-        }
+        found = {str(a.uid): a for a in Attachment.objects.filter(uid__in=uids, report__isnull=True)}
         return [found[uid] for uid in uids if uid in found]
 
     def attachment_count(self, attachments: list[Attachment]) -> int:
@@ -143,11 +141,7 @@ class Draft:
     def is_done(self, step: str) -> bool:
         if step == "probleme":
             category = self.category
-            return (
-                category is not None
-                and not category.children.active().exists()
-                and not (category.stops_the_report)
-            )
+            return category is not None and not category.children.active().exists() and not (category.stops_the_report)
         if step == "entreprise":
             return self.company_kind == CompanyKind.NONE or bool(self.get("company"))
         if step == "details":

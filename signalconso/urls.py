@@ -22,9 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/entreprises/", include("companies.urls")),
     path("api/statistiques", statistics_views.statistics_json, name="statistics_json"),
-    path(
-        "api/statistiques/<slug:table>.csv", statistics_views.statistics_csv, name="statistics_csv"
-    ),
+    path("api/statistiques/<slug:table>.csv", statistics_views.statistics_csv, name="statistics_csv"),
 ]
 
 urlpatterns += i18n_patterns(

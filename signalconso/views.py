@@ -75,6 +75,4 @@ def healthz(request: HttpRequest) -> JsonResponse:
             logger.exception("health check failed: %s", name)
             checks[name] = DOWN
     healthy = DOWN not in checks.values()
-    return JsonResponse(
-        {"status": OK if healthy else DOWN, "checks": checks}, status=200 if healthy else 503
-    )
+    return JsonResponse({"status": OK if healthy else DOWN, "checks": checks}, status=200 if healthy else 503)

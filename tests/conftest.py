@@ -111,16 +111,12 @@ def readonly_admin_user(password):
 def clamd_url(tmp_path_factory):
     """ClamAV's daemon, started for the tests with a signature database of
     one line that recognises the EICAR test file (no download needed)."""
-    binary = shutil.which("clamd") or (
-        "/usr/sbin/clamd" if os.path.exists("/usr/sbin/clamd") else None
-    )
+    binary = shutil.which("clamd") or ("/usr/sbin/clamd" if os.path.exists("/usr/sbin/clamd") else None)
     if binary is None:
         skip_or_fail("clamd is not installed (Debian package clamav-daemon)")
     folder = tmp_path_factory.mktemp("clamd")
     (folder / "db").mkdir()
-    (folder / "db" / "eicar.hdb").write_text(
-        "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n"
-    )
+    (folder / "db" / "eicar.hdb").write_text("44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n")
     socket_path = folder / "clamd.sock"
     (folder / "clamd.conf").write_text(
         f"LocalSocket {socket_path}\nDatabaseDirectory {folder / 'db'}\nForeground yes\n"

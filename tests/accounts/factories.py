@@ -16,16 +16,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         pro = factory.Trait(role=Role.PRO)
-        agent = factory.Trait(
-            role=Role.AGENT, email=factory.Sequence(lambda n: f"agent{n}@dgccrf.finances.gouv.fr")
-        )
+        agent = factory.Trait(role=Role.AGENT, email=factory.Sequence(lambda n: f"agent{n}@dgccrf.finances.gouv.fr"))
         food_safety_agent = factory.Trait(
             role=Role.FOOD_SAFETY_AGENT,
             email=factory.Sequence(lambda n: f"ssa{n}@agriculture.gouv.fr"),
         )
-        admin = factory.Trait(
-            role=Role.ADMIN, email=factory.Sequence(lambda n: f"admin{n}@dgccrf.finances.gouv.fr")
-        )
+        admin = factory.Trait(role=Role.ADMIN, email=factory.Sequence(lambda n: f"admin{n}@dgccrf.finances.gouv.fr"))
         readonly_admin = factory.Trait(
             role=Role.READONLY_ADMIN,
             email=factory.Sequence(lambda n: f"lecture{n}@dgccrf.finances.gouv.fr"),

@@ -45,8 +45,9 @@ def test_the_demo_staff_log_in_with_the_printed_authenticator_key(settings, clie
     settings.DEMO_DATA_ALLOWED = True
     call_command("load_demo_data")
     assert DEMO_TOTP_SECRET in capsys.readouterr().out
-    client.post("/compte/connexion/", {"username": "agent@dgccrf.finances.gouv.fr",
-                                       "password": "demo-agent-mot-de-passe"})  # fmt: skip
+    client.post(
+        "/compte/connexion/", {"username": "agent@dgccrf.finances.gouv.fr", "password": "demo-agent-mot-de-passe"}
+    )
     response = client.post("/compte/connexion/code/", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
     assert response.status_code == 302 and response["Location"] == "/agents/"
 

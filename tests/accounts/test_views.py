@@ -18,9 +18,7 @@ def test_login_page_has_labelled_fields(client):
 
 
 def test_login_with_the_address_in_any_case(client, pro_user, password):
-    response = client.post(
-        reverse("accounts:login"), {"username": pro_user.email.upper(), "password": password}
-    )
+    response = client.post(reverse("accounts:login"), {"username": pro_user.email.upper(), "password": password})
     assertRedirects(response, reverse("pro:reports"))
     response = client.get(reverse("accounts:account"))
     assertContains(response, pro_user.email)
@@ -28,9 +26,7 @@ def test_login_with_the_address_in_any_case(client, pro_user, password):
 
 
 def test_wrong_password_says_so_in_french_and_keeps_the_address(client, pro_user):
-    response = client.post(
-        reverse("accounts:login"), {"username": pro_user.email, "password": "pas-le-bon"}
-    )
+    response = client.post(reverse("accounts:login"), {"username": pro_user.email, "password": "pas-le-bon"})
     assert response.status_code == 200
     assertContains(response, "Adresse électronique ou mot de passe incorrect")
     assertContains(response, f'value="{pro_user.email}"')
@@ -38,23 +34,17 @@ def test_wrong_password_says_so_in_french_and_keeps_the_address(client, pro_user
 
 
 def test_a_malformed_address_gets_a_message_tied_to_its_field(client):
-    response = client.post(
-        reverse("accounts:login"), {"username": "pas-une-adresse", "password": "x"}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "pas-une-adresse", "password": "x"})
     html = response.content.decode()
     assert 'aria-describedby="id_username-error"' in html
     assert 'aria-invalid="true"' in html
-    assert re.search(
-        r'id="id_username-error"[^>]*>\s*<p class="fr-message fr-message--error">', html
-    )
+    assert re.search(r'id="id_username-error"[^>]*>\s*<p class="fr-message fr-message--error">', html)
     assert "Saisissez une adresse de courriel valide" in html
 
 
 def test_deactivated_account_cannot_log_in(client, password):
     user = UserFactory(is_active=False, password=password)
-    response = client.post(
-        reverse("accounts:login"), {"username": user.email, "password": password}
-    )
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": password})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
 
@@ -68,8 +58,7 @@ def test_anonymous_is_sent_to_login_from_the_account_page(client):
 def test_account_page_refuses_other_methods_and_saves_names(client, pro_user):
     client.force_login(pro_user)
     assert client.put(reverse("accounts:account")).status_code == 405
-    response = client.post(reverse("accounts:account"),
-                           {"form": "names", "first_name": "Léa", "last_name": "Roux"})  # fmt: skip
+    response = client.post(reverse("accounts:account"), {"form": "names", "first_name": "Léa", "last_name": "Roux"})
     assertRedirects(response, reverse("accounts:account"))
     pro_user.refresh_from_db()
     assert pro_user.get_full_name() == "Léa Roux"
@@ -100,9 +89,7 @@ def _reset_link(message) -> str:
 def test_password_reset_end_to_end(client, pro_user, settings, django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://signal.conso.example"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("accounts:password_reset"), {"email": pro_user.email.upper()}
-        )
+        response = client.post(reverse("accounts:password_reset"), {"email": pro_user.email.upper()})
     assertRedirects(response, reverse("accounts:password_reset_done"))
 
     assert len(mail.outbox) == 1
@@ -138,16 +125,12 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     assert mail.outbox == []
 
 
-def test_password_reset_refuses_a_short_password(
-    client, pro_user, django_capture_on_commit_callbacks
-):
+def test_password_reset_refuses_a_short_password(client, pro_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:password_reset"), {"email": pro_user.email})
     path = re.sub(r"^https?://[^/]+", "", _reset_link(mail.outbox[0]))
     response = client.get(path, follow=True)
-    response = client.post(
-        response.redirect_chain[-1][0], {"new_password1": "court", "new_password2": "court"}
-    )
+    response = client.post(response.redirect_chain[-1][0], {"new_password1": "court", "new_password2": "court"})
     assert response.status_code == 200
     assertContains(response, "Ce mot de passe est trop court")
     pro_user.refresh_from_db()
@@ -171,9 +154,7 @@ def test_password_change_needs_login(client):
     assertRedirects(client.get(url), f"{reverse('accounts:login')}?next={url}")
 
 
-def test_admin_site_is_open_to_administrators_only(
-    client, pro_user, admin_user, readonly_admin_user
-):
+def test_admin_site_is_open_to_administrators_only(client, pro_user, admin_user, readonly_admin_user):
     url = reverse("admin:accounts_user_changelist")
     client.force_login(pro_user)
     assert client.get(url).status_code == 302

@@ -45,6 +45,4 @@ class WebsiteFactory(factory.django.DjangoModelFactory):
     state = WebsiteState.NOT_IDENTIFIED
 
     class Params:
-        identified = factory.Trait(
-            state=WebsiteState.IDENTIFIED, company=factory.SubFactory(CompanyFactory)
-        )
+        identified = factory.Trait(state=WebsiteState.IDENTIFIED, company=factory.SubFactory(CompanyFactory))

@@ -46,20 +46,20 @@ def test_codes_are_8_unambiguous_characters_stored_hashed(company):
     assert len(codes) == 50
 
 
-def test_from_the_letter_code_to_the_companys_space(
-    client, company, django_capture_on_commit_callbacks
-):
+def test_from_the_letter_code_to_the_companys_space(client, company, django_capture_on_commit_callbacks):
     ReportFactory(company=company)
     _row, code = activation.activation_code_issue(company=company)
     with django_capture_on_commit_callbacks(execute=True):
         response = start(client, company.siret, activation.format_code(code).lower())
     assertRedirects(response, reverse("pro:activate_sent"))
     link = emailed_link()
-    response = client.post(link, {"first_name": "Gérard", "last_name": "Lenoir",
-                                  "password1": "court", "password2": "court"})  # fmt: skip
+    response = client.post(
+        link, {"first_name": "Gérard", "last_name": "Lenoir", "password1": "court", "password2": "court"}
+    )
     assertContains(response, "trop court", status_code=400)
-    response = client.post(link, {"first_name": "Gérard", "last_name": "Lenoir",
-                                  "password1": PASSWORD, "password2": PASSWORD})  # fmt: skip
+    response = client.post(
+        link, {"first_name": "Gérard", "last_name": "Lenoir", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assertRedirects(response, reverse("pro:reports"))
     user = User.objects.get(email="gerant@example.fr")
     assert CompanyAccess.objects.get(user=user, company=company).level == "admin"
@@ -74,11 +74,9 @@ def test_from_the_letter_code_to_the_companys_space(
 
 def test_a_wrong_code_or_siret_says_so_at_its_field(client, company):
     activation.activation_code_issue(company=company)
-    assertContains(start(client, company.siret, "AAAA-BBBB"), "ne correspond pas à ce SIRET",
-                   status_code=400)  # fmt: skip
+    assertContains(start(client, company.siret, "AAAA-BBBB"), "ne correspond pas à ce SIRET", status_code=400)
     assertContains(start(client, "732 829 320 00075", "AAAA-BBBB"), "chiffre", status_code=400)
-    assertContains(start(client, CompanyFactory.build().siret, "AAAA-BBBB"),
-                   "Aucun établissement", status_code=400)  # fmt: skip
+    assertContains(start(client, CompanyFactory.build().siret, "AAAA-BBBB"), "Aucun établissement", status_code=400)
 
 
 def test_twenty_wrong_tries_in_30_minutes_lock_the_siret(client, company):
@@ -130,12 +128,23 @@ def test_letters_carry_a_fresh_code_for_a_window_envelope(company, kind):
     letter = activation.activation_letter_create(company=company, kind=kind)
     assert letter.pdf.read()[:5] == b"%PDF-"
     assert letter.reports_waiting == 2 and letter.code.company == company
-    html = render_to_string("companies/activation_letter.html", {
-        "letters": [{"company": company, "kind": kind, "code": "K7PM-3QXT",
-                     "expires_at": timezone.now(), "reports_waiting": 2}],
-        "site_url": "https://signal.conso.gouv.fr", "today": timezone.localdate(),
-        "fonts_dir": "file:///nowhere",
-    })  # fmt: skip
+    html = render_to_string(
+        "companies/activation_letter.html",
+        {
+            "letters": [
+                {
+                    "company": company,
+                    "kind": kind,
+                    "code": "K7PM-3QXT",
+                    "expires_at": timezone.now(),
+                    "reports_waiting": 2,
+                }
+            ],
+            "site_url": "https://signal.conso.gouv.fr",
+            "today": timezone.localdate(),
+            "fonts_dir": "file:///nowhere",
+        },
+    )
     assert "K7PM-3QXT" in html and "2 signalements" in html and company.siret in html
     assert "/pro/activer/" in html
     assert ("Dernier rappel" in html) == (kind == "last")

@@ -34,9 +34,8 @@ def test_a_website_added_by_hand_is_normalised(client, admin_user):
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:companies_website_add"),
-        {"host": "https://WWW.Super-Prix.fr/", "state": WebsiteState.IDENTIFIED,
-         "company": company.pk, "country": ""},
-    )  # fmt: skip
+        {"host": "https://WWW.Super-Prix.fr/", "state": WebsiteState.IDENTIFIED, "company": company.pk, "country": ""},
+    )
     assert response.status_code == 302, response.content.decode()
     assert Website.objects.get().host == "super-prix.fr"
 

@@ -14,9 +14,13 @@ def test_url():
 
 def test_results_carry_what_the_wizard_shows(client):
     company = CompanyFactory(
-        legal_name="HYPERMARCHES DU SUD", brand="SUPER PRIX", street="200 AVENUE DU PRADO",
-        postal_code="13008", city="MARSEILLE", department="13",
-    )  # fmt: skip
+        legal_name="HYPERMARCHES DU SUD",
+        brand="SUPER PRIX",
+        street="200 AVENUE DU PRADO",
+        postal_code="13008",
+        city="MARSEILLE",
+        department="13",
+    )
     response = client.get(URL, {"q": "super prix"})
     assert response.status_code == 200
     assert response.json() == {
@@ -44,9 +48,7 @@ def test_narrowing_parameters(client):
     CompanyFactory(legal_name="TABAC DU PORT", postal_code="29200", department="29")
     CompanyFactory(legal_name="TABAC DU PORT", postal_code="13002", department="13")
     assert len(client.get(URL, {"q": "tabac du port"}).json()["results"]) == 2
-    assert (
-        len(client.get(URL, {"q": "tabac du port", "code_postal": "29200"}).json()["results"]) == 1
-    )
+    assert len(client.get(URL, {"q": "tabac du port", "code_postal": "29200"}).json()["results"]) == 1
     assert len(client.get(URL, {"q": "tabac du port", "departement": "13"}).json()["results"]) == 1
 
 
@@ -82,14 +84,8 @@ def test_behind_a_proxy_the_forwarded_address_counts(client, settings):
     settings.COMPANY_SEARCH_RATE_LIMIT = 1
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
-    assert (
-        client.get(URL, {"q": "tabac"}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code
-        == 200
-    )
-    assert (
-        client.get(URL, {"q": "tabac"}, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code
-        == 200
-    )
+    assert client.get(URL, {"q": "tabac"}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 200
+    assert client.get(URL, {"q": "tabac"}, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code == 200
     # A client cannot escape by adding addresses to the left of the header.
     spoofed = "1.2.3.4, 198.51.100.7"
     assert client.get(URL, {"q": "tabac"}, HTTP_X_FORWARDED_FOR=spoofed, **proxy).status_code == 429

@@ -47,18 +47,13 @@ def test_sample_import_gives_the_expected_counts_twice_in_a_row():
     first = run(ESTABLISHMENTS, LEGAL_UNITS)
     # Legal units go first, so establishments arrive with their names.
     assert first.index("legal units") < first.index("(establishments)")
-    assert (
-        "read 14, created 14, updated 0, unchanged 0, establishments renamed 0, rejected 0" in first
-    )
+    assert "read 14, created 14, updated 0, unchanged 0, establishments renamed 0, rejected 0" in first
     assert "read 22, created 22, updated 0, unchanged 0, rejected 0" in first
     assert Company.objects.count() == 22
     assert LegalUnit.objects.count() == 14
 
     second = run(ESTABLISHMENTS, LEGAL_UNITS)
-    assert (
-        "read 14, created 0, updated 0, unchanged 14, establishments renamed 0, rejected 0"
-        in second
-    )
+    assert "read 14, created 0, updated 0, unchanged 14, establishments renamed 0, rejected 0" in second
     assert "read 22, created 0, updated 0, unchanged 22, rejected 0" in second
     assert Company.objects.count() == 22
 
@@ -69,9 +64,7 @@ def test_legal_units_imported_later_rename_the_establishments():
     # 21 establishments belong to the 14 legal units listed; the individual who
     # does not publish their name keeps an empty one.
     assert "establishments renamed 20" in run(LEGAL_UNITS)
-    assert Company.objects.get(brand="AU BON PAIN", is_open=True).legal_name == (
-        "BOULANGERIE PATISSERIE DUPONT"
-    )
+    assert Company.objects.get(brand="AU BON PAIN", is_open=True).legal_name == ("BOULANGERIE PATISSERIE DUPONT")
 
 
 def test_a_changed_legal_name_renames_every_establishment(tmp_path):
@@ -216,9 +209,7 @@ def test_an_unreadable_file_is_refused_with_its_cause(tmp_path):
 
 def test_batches_smaller_than_the_file_give_the_same_result_and_report_progress():
     reports = []
-    summary = import_file(
-        str(ESTABLISHMENTS), batch_size=5, progress=lambda s, fraction: reports.append(fraction)
-    )
+    summary = import_file(str(ESTABLISHMENTS), batch_size=5, progress=lambda s, fraction: reports.append(fraction))
     assert (summary.read, summary.created, summary.rejected) == (22, 22, 0)
     assert len(reports) == 5
     assert reports == sorted(reports) and reports[-1] == 1.0
@@ -239,8 +230,7 @@ SET_ASIDE = (
 def search_indexes() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname FROM pg_indexes "
-            "WHERE tablename IN ('companies_company', 'companies_nameword')"
+            "SELECT indexname FROM pg_indexes WHERE tablename IN ('companies_company', 'companies_nameword')"
         )
         return {name for (name,) in cursor.fetchall()}
 
@@ -269,9 +259,7 @@ def test_a_first_load_sets_the_search_indexes_aside_then_builds_them(postgresql)
 def test_outside_a_transaction_the_indexes_are_built_side_by_side(postgresql, monkeypatch):
     threads = []
     start = sirene.threading.Thread.start
-    monkeypatch.setattr(
-        sirene.threading.Thread, "start", lambda self: threads.append(self.name) or start(self)
-    )
+    monkeypatch.setattr(sirene.threading.Thread, "start", lambda self: threads.append(self.name) or start(self))
     before = search_indexes()
     run(ESTABLISHMENTS, LEGAL_UNITS)
     assert threads.count("sirene-index") == 2

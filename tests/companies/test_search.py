@@ -26,12 +26,8 @@ def test_finds_by_brand():
 
 def test_finds_by_siret_or_siren_typed_with_spaces():
     company = CompanyFactory()
-    branch = CompanyFactory(
-        siren=company.siren, siret=siret_for(company.siren, 2), is_head_office=False
-    )
-    spaced = " ".join(
-        [company.siret[:3], company.siret[3:6], company.siret[6:9], company.siret[9:]]
-    )
+    branch = CompanyFactory(siren=company.siren, siret=siret_for(company.siren, 2), is_head_office=False)
+    spaced = " ".join([company.siret[:3], company.siret[3:6], company.siret[6:9], company.siret[9:]])
     assert search_companies(query=spaced) == [company]
     assert search_companies(query=company.siren) == [company, branch]
 
@@ -138,9 +134,7 @@ def test_the_words_of_names_are_collected_as_they_are_written(postgresql):
     company.brand = "Pains & Cœurs"
     company.save()
     Company.objects.filter(pk=company.pk).update(legal_name="FOURNIL DU PORT")
-    assert {"pains", "coeurs", "fournil", "du", "port"} <= set(
-        NameWord.objects.values_list("word", flat=True)
-    )
+    assert {"pains", "coeurs", "fournil", "du", "port"} <= set(NameWord.objects.values_list("word", flat=True))
     # A new word is found misspelled: its close words come from this table.
     assert names(search_companies(query="fournill")) == ["FOURNIL DU PORT"]
 

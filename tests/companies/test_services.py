@@ -41,9 +41,7 @@ def test_a_complementary_pension_fund_is_not_an_administration():
 
 def test_a_closed_establishment_is_refused_with_its_open_head_office_suggested():
     head = CompanyFactory(legal_name="AU BON PAIN", street="12 RUE DE LA ROQUETTE")
-    branch = CompanyFactory(
-        siren=head.siren, siret=siret_for(head.siren, 2), is_head_office=False, closed=True
-    )
+    branch = CompanyFactory(siren=head.siren, siret=siret_for(head.siren, 2), is_head_office=False, closed=True)
     with pytest.raises(CompanyRefused) as caught:
         company_for_report(siret=branch.siret)
     assert caught.value.code == "closed"

@@ -71,5 +71,6 @@ def market():
     from ..companies.factories import CompanyFactory
 
     load_categories()
-    return CompanyFactory(legal_name="HYPERMARCHES DU SUD", brand="SUPER PRIX", postal_code="13008",
-                          city="MARSEILLE", department="13")  # fmt: skip
+    return CompanyFactory(
+        legal_name="HYPERMARCHES DU SUD", brand="SUPER PRIX", postal_code="13008", city="MARSEILLE", department="13"
+    )

@@ -14,12 +14,12 @@ from ..reports.factories import ReportFactory, company_user
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_consumer_reads_the_answer_and_rates_it_by_keyboard(live_server, page,
-                                                                 assert_accessible):  # fmt: skip
+def test_the_consumer_reads_the_answer_and_rates_it_by_keyboard(live_server, page, assert_accessible):
     report = ReportFactory(read=True)
     pro = company_user(report.company)
-    lifecycle.report_answer(report=report, user=pro, kind="not_concerned",
-                            reason="autre-entreprise", message="Ce n’est pas notre magasin.")  # fmt: skip
+    lifecycle.report_answer(
+        report=report, user=pro, kind="not_concerned", reason="autre-entreprise", message="Ce n’est pas notre magasin."
+    )
     page.goto(live_server.url + reverse("reports:follow_up", args=[follow_up_token(report)]))
     assert "Ce n’est pas notre magasin." in page.locator("main").inner_text()
     assert_accessible(page)
@@ -28,9 +28,7 @@ def test_the_consumer_reads_the_answer_and_rates_it_by_keyboard(live_server, pag
     page.wait_for_url("**/signaler/reattribuer/**")
     assert_accessible(page)
     page.get_by_role("button", name="Adresser le signalement à cette entreprise").click()
-    assert (
-        page.get_by_label("Numéro SIRET de l’établissement").get_attribute("aria-invalid") == "true"
-    )
+    assert page.get_by_label("Numéro SIRET de l’établissement").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 
     page.goto(live_server.url + reverse("reports:follow_up", args=[follow_up_token(report)]))

@@ -28,8 +28,9 @@ def chosen(name, content, mime="application/octet-stream"):
 def test_files_with_javascript(live_server, page, assert_accessible, market):
     reach_details(page, live_server.url, market, assert_accessible)
     field = page.get_by_label("Pièces jointes")
-    field.set_input_files([chosen("photo.png", files.image("PNG"), "image/png"),
-                           chosen("notes.pdf", files.pdf(), "application/pdf")])  # fmt: skip
+    field.set_input_files(
+        [chosen("photo.png", files.image("PNG"), "image/png"), chosen("notes.pdf", files.pdf(), "application/pdf")]
+    )
     # Choosing again adds to the list instead of replacing it.
     field.set_input_files([chosen("virus.jpg", files.exe(), "image/jpeg")])
     listed = page.locator("ul.sc-files li")
@@ -69,9 +70,8 @@ def test_files_without_javascript(live_server, browser, market):
     page.set_default_timeout(15_000)
     reach_details(page, live_server.url, market, lambda page: None)
     page.get_by_label("Pièces jointes").set_input_files(
-        [chosen("ticket.pdf", files.pdf(), "application/pdf"),
-         chosen("vide.jpg", b"", "image/jpeg")]
-    )  # fmt: skip
+        [chosen("ticket.pdf", files.pdf(), "application/pdf"), chosen("vide.jpg", b"", "image/jpeg")]
+    )
     page.get_by_label("Décrivez le problème").fill("Le ticket est joint.")
     page.get_by_role("button", name="Continuer").click()
     assert "« vide.jpg » est vide." in page.locator("#id_files-error").inner_text()

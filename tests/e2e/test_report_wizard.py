@@ -83,9 +83,7 @@ def test_a_report_with_javascript(live_server, page, assert_accessible, market):
     page.locator("#resultats-direct").get_by_text("1 établissement trouvé").wait_for()
     assert_accessible(page)
     page.locator("#resultats-direct label", has_text="HYPERMARCHES DU SUD").click()
-    page.locator("#resultats-direct").get_by_role(
-        "button", name="Choisir cet établissement"
-    ).click()
+    page.locator("#resultats-direct").get_by_role("button", name="Choisir cet établissement").click()
     page.wait_for_url("**/signaler/details/")
     # The counter says how many characters are left.
     page.get_by_label("Décrivez le problème").fill("abc")
@@ -117,8 +115,6 @@ def test_a_report_without_javascript(live_server, browser, market):
 
 def test_an_information_page_is_accessible(live_server, page, assert_accessible, market):
     page.goto(live_server.url + "/signaler/probleme/achat-magasin/")
-    page.get_by_role(
-        "link", name="J’ai été victime d’un vol ou d’une agression dans un magasin"
-    ).click()
+    page.get_by_role("link", name="J’ai été victime d’un vol ou d’une agression dans un magasin").click()
     assert page.get_by_role("link", name="Ma sécurité (police et gendarmerie)").is_visible()
     assert_accessible(page)

@@ -41,9 +41,7 @@ def test_other_public_pages_are_accessible(live_server, page, assert_accessible,
     assert_accessible(page)
 
 
-def test_login_by_keyboard_with_an_error_first(
-    live_server, page, assert_accessible, pro_user, password
-):
+def test_login_by_keyboard_with_an_error_first(live_server, page, assert_accessible, pro_user, password):
     page.goto(live_server.url + "/compte/connexion/")
     # The address field has the focus on arrival.
     page.keyboard.type(pro_user.email)
@@ -87,9 +85,7 @@ def test_pages_work_without_javascript(live_server, browser):
     page = context.new_page()
     page.goto(live_server.url + "/")
     # On a phone the header's links wait for JavaScript; the footer repeats them.
-    page.locator("#pied-de-page").get_by_role(
-        "link", name="Espace professionnels et agents"
-    ).click()
+    page.locator("#pied-de-page").get_by_role("link", name="Espace professionnels et agents").click()
     page.wait_for_url(live_server.url + "/compte/connexion/")
     page.locator("#pied-de-page").get_by_role("link", name="English").click()
     page.wait_for_url(live_server.url + "/en/compte/connexion/")
@@ -102,8 +98,6 @@ def test_the_statistics_pages_are_accessible(live_server, page, assert_accessibl
     assert page.locator("h1").inner_text() == "Statistiques de SignalConso"
     assert page.locator("svg[role=img]").count() == 3
     assert_accessible(page)
-    page.get_by_role(
-        "link", name="Définitions, historique des versions et précautions de lecture"
-    ).click()
+    page.get_by_role("link", name="Définitions, historique des versions et précautions de lecture").click()
     page.wait_for_url("**/statistiques/methode/")
     assert_accessible(page)

@@ -26,9 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def queue_code(email="paule@example.fr", code="123456"):
-    return services.email_queue(
-        "consumer_verification_code", to=email, data={"code": code}, language="fr"
-    )
+    return services.email_queue("consumer_verification_code", to=email, data={"code": code}, language="fr")
 
 
 def test_the_email_is_written_with_its_action_and_vanishes_with_it():
@@ -49,10 +47,7 @@ def test_it_leaves_after_commit_is_recorded_and_its_secret_wiped(
     (message,) = mail.outbox
     assert message.subject == "Votre code SignalConso : 123456"
     assert "123456" in message.body and "123456" in message.alternatives[0][0]
-    assert (
-        message.extra_headers["Message-ID"]
-        == f"<outbox-{row.pk}@{urlsplit(settings.SITE_URL).hostname}>"
-    )
+    assert message.extra_headers["Message-ID"] == f"<outbox-{row.pk}@{urlsplit(settings.SITE_URL).hostname}>"
     row.refresh_from_db()
     assert row.status == EmailStatus.SENT and row.sent_at and row.data == {}
     assert row.attempts == 1
@@ -69,9 +64,7 @@ def test_a_row_is_never_sent_twice():
 
 def test_a_row_being_sent_by_another_worker_is_left_alone():
     row = queue_code()
-    OutgoingEmail.objects.filter(pk=row.pk).update(
-        status=EmailStatus.SENDING, claimed_at=timezone.now()
-    )
+    OutgoingEmail.objects.filter(pk=row.pk).update(status=EmailStatus.SENDING, claimed_at=timezone.now())
     assert services.email_send(email_id=row.pk) is None
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         assert services.emails_sweep() == 0
@@ -178,26 +171,28 @@ def test_a_report_sent_while_the_broker_is_down_is_kept_and_its_email_sent_later
 
 def test_an_email_about_a_deleted_report_is_cancelled():
     report = ReportFactory()
-    row = services.email_queue("consumer_report_read", to="a@example.fr",
-                               data={"report": report.pk}, report=report)  # fmt: skip
+    row = services.email_queue("consumer_report_read", to="a@example.fr", data={"report": report.pk}, report=report)
     report.delete()
     assert services.email_send(email_id=row.pk) == EmailStatus.CANCELLED
     assert not mail.outbox
 
 
 def test_a_dedupe_key_queues_one_email():
-    first = services.email_queue("consumer_verification_code", to="a@example.fr",
-                                 data={"code": "1"}, dedupe_key="once")  # fmt: skip
-    second = services.email_queue("consumer_verification_code", to="a@example.fr",
-                                  data={"code": "1"}, dedupe_key="once")  # fmt: skip
+    first = services.email_queue(
+        "consumer_verification_code", to="a@example.fr", data={"code": "1"}, dedupe_key="once"
+    )
+    second = services.email_queue(
+        "consumer_verification_code", to="a@example.fr", data={"code": "1"}, dedupe_key="once"
+    )
     assert first is not None and second is None
     assert OutgoingEmail.objects.count() == 1
 
 
 def test_a_report_filed_in_english_gets_its_emails_in_english():
     report = ReportFactory(in_english=True)
-    row = services.email_queue("consumer_report_read", to=report.email,
-                               data={"report": report.pk}, language="en", report=report)  # fmt: skip
+    row = services.email_queue(
+        "consumer_report_read", to=report.email, data={"report": report.pk}, language="en", report=report
+    )
     services.email_send(email_id=row.pk)
     (message,) = mail.outbox
     assert message.subject == f"Your report {report.reference} has been read by the company"
@@ -215,11 +210,7 @@ def test_every_email_draws_in_both_languages(kind, language):
     html = message.alternatives[0][0]
     assert message.subject and message.body.strip()
     assert f'<html lang="{language}">' in html
-    assert (
-        "L’équipe SignalConso" in message.body
-        if language == "fr"
-        else "The SignalConso team" in message.body
-    )
+    assert "L’équipe SignalConso" in message.body if language == "fr" else "The SignalConso team" in message.body
 
 
 def test_the_admin_previews_every_email(client, admin_user):

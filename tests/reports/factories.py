@@ -50,9 +50,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
             report_index([report.pk])
 
     class Params:
-        read = factory.Trait(
-            status=ReportStatus.TRANSMIS, read_at=factory.LazyFunction(timezone.now)
-        )
+        read = factory.Trait(status=ReportStatus.TRANSMIS, read_at=factory.LazyFunction(timezone.now))
         not_for_company = factory.Trait(status=ReportStatus.NA, company=None, expires_at=None)
         in_english = factory.Trait(language="en")
 
@@ -60,7 +58,5 @@ class ReportFactory(factory.django.DjangoModelFactory):
 def company_user(company, *, level=AccessLevel.ADMIN, new_report_emails=True, **fields):
     """A professional with access to the company."""
     user = UserFactory(pro=True, **fields)
-    CompanyAccess.objects.create(
-        company=company, user=user, level=level, new_report_emails=new_report_emails
-    )
+    CompanyAccess.objects.create(company=company, user=user, level=level, new_report_emails=new_report_emails)
     return user

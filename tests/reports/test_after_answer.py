@@ -29,8 +29,7 @@ def answered(django_capture_on_commit_callbacks):
         report = ReportFactory(read=True)
         pro = company_user(report.company)
         with django_capture_on_commit_callbacks(execute=True):
-            lifecycle.report_answer(report=report, user=pro, kind=kind, reason=reason,
-                                    message="Voici notre réponse.")  # fmt: skip
+            lifecycle.report_answer(report=report, user=pro, kind=kind, reason=reason, message="Voici notre réponse.")
         (consumer_email,) = [m for m in mail.outbox if m.to == [report.email]]
         return report, consumer_email
 
@@ -86,9 +85,15 @@ def test_a_not_concerned_report_goes_once_to_the_right_company_with_its_files(
     client, answered, django_capture_on_commit_callbacks
 ):
     report, email = answered(kind=ResponseKind.NOT_CONCERNED, reason="autre-entreprise")
-    attachment = Attachment(report=report, origin=ActorKind.CONSUMER, name="ticket.pdf",
-                            extension="pdf", content_type="application/pdf", size=3,
-                            scan_state="clean")  # fmt: skip
+    attachment = Attachment(
+        report=report,
+        origin=ActorKind.CONSUMER,
+        name="ticket.pdf",
+        extension="pdf",
+        content_type="application/pdf",
+        size=3,
+        scan_state="clean",
+    )
     attachment.file.save("x", ContentFile(b"pdf"), save=True)
     url = link(email, "signaler/reattribuer")
     right = CompanyFactory()
@@ -99,8 +104,7 @@ def test_a_not_concerned_report_goes_once_to_the_right_company_with_its_files(
     new = Report.objects.get(reattributed_from=report)
     assert response["Location"] == reverse("reports:follow_up", args=[follow_up_token(new)])
     assert new.company == right and new.status == ReportStatus.TRAITEMENT_EN_COURS
-    assert (new.description, new.email, new.category) == (report.description, report.email,
-                                                          report.category)  # fmt: skip
+    assert (new.description, new.email, new.category) == (report.description, report.email, report.category)
     (copy,) = new.attachments.all()
     assert copy.name == "ticket.pdf" and copy.file.read() == b"pdf"
     assert copy.file.name != attachment.file.name

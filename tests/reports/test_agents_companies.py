@@ -26,9 +26,7 @@ def test_company_search_and_page(client, agent_user):
     answered = ReportFactory(company=company, read=True)
     ReportFactory(company=company, read=True)
     pro = company_user(company)
-    lifecycle.report_answer(
-        report=answered, user=pro, kind="accepted", reason="geste", message="Oui"
-    )
+    lifecycle.report_answer(report=answered, user=pro, kind="accepted", reason="geste", message="Oui")
     Review.objects.create(report=answered, about="answer", rating="positive")
     client.force_login(agent_user)
     found = client.get(reverse("agents:companies"), {"q": "boulangerie port"})
@@ -55,15 +53,11 @@ def test_companies_to_activate_three_letters_28_days_apart(client, agent_user):
     client.force_login(agent_user)
     start = timezone.now()
     for letter_number, kind in enumerate(["first", "reminder", "last"]):
-        moment = start + timedelta(
-            days=29 * letter_number * (letter_number + 1) // 2 + letter_number
-        )
+        moment = start + timedelta(days=29 * letter_number * (letter_number + 1) // 2 + letter_number)
         with time_machine.travel(moment):
             client.force_login(agent_user)
             assert waiting.pk in set(companies_to_activate().values_list("pk", flat=True))
-            response = client.post(
-                reverse("agents:companies_to_activate"), {"company": [waiting.pk]}
-            )
+            response = client.post(reverse("agents:companies_to_activate"), {"company": [waiting.pk]})
             batch = LetterBatch.objects.latest("pk")
             assert response["Location"] == reverse("agents:letter_batch", args=[batch.pk])
             letter = ActivationLetter.objects.get(batch=batch, company=waiting)
@@ -88,22 +82,39 @@ def test_a_read_only_admin_cannot_prepare_letters(client, readonly_admin_user):
     assert response.status_code == 403 and not LetterBatch.objects.exists()
 
 
-def test_a_website_linked_to_its_company_sends_it_its_recent_reports(client, agent_user,
-                                                                    django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_website_linked_to_its_company_sends_it_its_recent_reports(
+    client, agent_user, django_capture_on_commit_callbacks
+):
     website = WebsiteFactory(host="boutique-exemple.fr")
-    recent = ReportFactory(company=None, website=website, status=ReportStatus.NA, expires_at=None,
-                           company_name="", company_siret="", department="")  # fmt: skip
+    recent = ReportFactory(
+        company=None,
+        website=website,
+        status=ReportStatus.NA,
+        expires_at=None,
+        company_name="",
+        company_siret="",
+        department="",
+    )
     with time_machine.travel(timezone.now() - timedelta(days=100)):
-        old = ReportFactory(company=None, website=website, status=ReportStatus.NA, expires_at=None,
-                            company_name="", company_siret="", department="")  # fmt: skip
+        old = ReportFactory(
+            company=None,
+            website=website,
+            status=ReportStatus.NA,
+            expires_at=None,
+            company_name="",
+            company_siret="",
+            department="",
+        )
     company = CompanyFactory()
     pro = company_user(company)
     client.force_login(agent_user)
     page = client.get(reverse("agents:websites"))
     assertContains(page, "boutique-exemple.fr")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("agents:websites"), {"website": website.pk, "action": "identify",
-                                                 f"site{website.pk}-siret": company.siret})  # fmt: skip
+        client.post(
+            reverse("agents:websites"),
+            {"website": website.pk, "action": "identify", f"site{website.pk}-siret": company.siret},
+        )
     website.refresh_from_db()
     recent.refresh_from_db()
     old.refresh_from_db()
@@ -119,12 +130,7 @@ def test_a_website_is_marked_foreign_or_a_marketplace(client, agent_user, readon
     foreign = WebsiteFactory(host="shop.example.de")
     market = WebsiteFactory(host="marche.example.com")
     client.force_login(readonly_admin_user)
-    assert (
-        client.post(
-            reverse("agents:websites"), {"website": foreign.pk, "action": "foreign"}
-        ).status_code
-        == 403
-    )
+    assert client.post(reverse("agents:websites"), {"website": foreign.pk, "action": "foreign"}).status_code == 403
     client.force_login(agent_user)
     client.post(
         reverse("agents:websites"),
@@ -140,8 +146,12 @@ def test_a_website_is_marked_foreign_or_a_marketplace(client, agent_user, readon
 def test_a_pro_gets_404_on_the_company_pages(client, pro_user):
     company = CompanyFactory()
     client.force_login(pro_user)
-    for url in (reverse("agents:companies"), reverse("agents:company", args=[company.siret]),
-                reverse("agents:companies_to_activate"), reverse("agents:websites")):  # fmt: skip
+    for url in (
+        reverse("agents:companies"),
+        reverse("agents:company", args=[company.siret]),
+        reverse("agents:companies_to_activate"),
+        reverse("agents:websites"),
+    ):
         assert client.get(url).status_code == 404
 
 

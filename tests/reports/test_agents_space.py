@@ -46,9 +46,7 @@ def login(client, user, password):
     return client.post(reverse("accounts:login"), {"username": user.email, "password": password})
 
 
-def test_an_agents_first_login_sets_up_the_authenticator_then_needs_a_code(
-    client, agent_user, password
-):
+def test_an_agents_first_login_sets_up_the_authenticator_then_needs_a_code(client, agent_user, password):
     response = login(client, agent_user, password)
     assertRedirects(response, reverse("accounts:otp_setup"))
     # Not logged in yet.
@@ -73,16 +71,12 @@ def test_an_agents_first_login_sets_up_the_authenticator_then_needs_a_code(
         client.post(reverse("accounts:logout"))
         # The same code never works twice.
         login(client, agent_user, password)
-        assertContains(client.post(reverse("accounts:otp"), {"code": code}), "pas le bon",
-                       status_code=400)  # fmt: skip
+        assertContains(client.post(reverse("accounts:otp"), {"code": code}), "pas le bon", status_code=400)
     # A recovery code works once.
-    assertRedirects(
-        client.post(reverse("accounts:otp"), {"recovery": codes[0]}), reverse("agents:home")
-    )
+    assertRedirects(client.post(reverse("accounts:otp"), {"recovery": codes[0]}), reverse("agents:home"))
     client.post(reverse("accounts:logout"))
     login(client, agent_user, password)
-    assertContains(client.post(reverse("accounts:otp"), {"recovery": codes[0]}), "pas le bon",
-                   status_code=400)  # fmt: skip
+    assertContains(client.post(reverse("accounts:otp"), {"recovery": codes[0]}), "pas le bon", status_code=400)
 
 
 def test_five_wrong_codes_send_back_to_the_password(client, agent_user, password):
@@ -91,9 +85,7 @@ def test_five_wrong_codes_send_back_to_the_password(client, agent_user, password
     TOTPDevice.objects.filter(user=agent_user).update(confirmed_at=timezone.now())
     for _ in range(4):
         client.post(reverse("accounts:otp"), {"code": "123456"})
-    assertRedirects(
-        client.post(reverse("accounts:otp"), {"code": "123456"}), reverse("accounts:login")
-    )
+    assertRedirects(client.post(reverse("accounts:otp"), {"code": "123456"}), reverse("accounts:login"))
     assertRedirects(client.get(reverse("accounts:otp")), reverse("accounts:login"))
 
 
@@ -123,28 +115,35 @@ def test_an_idle_agent_is_logged_out(client, agent_user, settings):
 
 def test_the_admin_site_has_no_login_of_its_own(client):
     response = client.get(reverse("admin:login"))
-    assert response.status_code == 302 and response["Location"].startswith(
-        reverse("accounts:login")
-    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 # --- Invitations ---------------------------------------------------------------------------
 
 
-def test_an_admin_invites_an_agent_of_the_administration_only(client, admin_user, agent_user,
-                                                              django_capture_on_commit_callbacks):  # fmt: skip
+def test_an_admin_invites_an_agent_of_the_administration_only(
+    client, admin_user, agent_user, django_capture_on_commit_callbacks
+):
     client.force_login(agent_user)
     assert client.get(reverse("agents:invite")).status_code == 403
     client.force_login(admin_user)
     response = client.post(reverse("agents:invite"), {"email": "x@gmail.com", "role": "agent"})
     assertContains(response, "Seules les adresses de l’administration", status_code=400)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("agents:invite"), {"email": "nouvel.agent@dgccrf.finances.gouv.fr",
-                                               "role": "food_safety_agent"})  # fmt: skip
+        client.post(
+            reverse("agents:invite"), {"email": "nouvel.agent@dgccrf.finances.gouv.fr", "role": "food_safety_agent"}
+        )
     link = re.search(r"https?://[^/\s]+(/compte/invitation/[^\s]+/)", mail.outbox[-1].body).group(1)
     client.logout()
-    response = client.post(link, {"first_name": "Nina", "last_name": "Agent",
-                                  "password1": "un mot de passe solide", "password2": "un mot de passe solide"})  # fmt: skip
+    response = client.post(
+        link,
+        {
+            "first_name": "Nina",
+            "last_name": "Agent",
+            "password1": "un mot de passe solide",
+            "password2": "un mot de passe solide",
+        },
+    )
     assertRedirects(response, reverse("accounts:login"))
     agent = User.objects.get(email="nouvel.agent@dgccrf.finances.gouv.fr")
     assert agent.role == "food_safety_agent"
@@ -162,12 +161,20 @@ def report():
 def urls(report):
     ref = report.reference
     return {
-        "get": [reverse("agents:home"), reverse("agents:search"), reverse("agents:report", args=[ref]),
-                reverse("agents:subscriptions")],
-        "post": [reverse("agents:comment", args=[ref]), reverse("agents:inspection", args=[ref]),
-                 reverse("agents:tags", args=[ref]), reverse("agents:forward", args=[ref]),
-                 reverse("agents:admin_action", args=[ref, "rouvrir"])],
-    }  # fmt: skip
+        "get": [
+            reverse("agents:home"),
+            reverse("agents:search"),
+            reverse("agents:report", args=[ref]),
+            reverse("agents:subscriptions"),
+        ],
+        "post": [
+            reverse("agents:comment", args=[ref]),
+            reverse("agents:inspection", args=[ref]),
+            reverse("agents:tags", args=[ref]),
+            reverse("agents:forward", args=[ref]),
+            reverse("agents:admin_action", args=[ref, "rouvrir"]),
+        ],
+    }
 
 
 def test_anonymous_users_log_in_and_professionals_get_404(client, report, pro_user):
@@ -186,19 +193,14 @@ def test_a_food_safety_agent_gets_404_on_another_report(client, report):
     food.tags.add(Tag.objects.get(slug="alimentation"))
     client.force_login(UserFactory(food_safety_agent=True))
     assert client.get(reverse("agents:report", args=[report.reference])).status_code == 404
-    assert (
-        client.post(reverse("agents:comment", args=[report.reference]), {"text": "x"}).status_code
-        == 404
-    )
+    assert client.post(reverse("agents:comment", args=[report.reference]), {"text": "x"}).status_code == 404
     assert client.get(reverse("agents:report", args=[food.reference])).status_code == 200
     found = client.get(reverse("agents:search"))
     assertContains(found, food.reference)
     assertNotContains(found, report.reference)
 
 
-def test_a_read_only_admin_reads_everything_and_acts_on_nothing(
-    client, report, readonly_admin_user
-):
+def test_a_read_only_admin_reads_everything_and_acts_on_nothing(client, report, readonly_admin_user):
     client.force_login(readonly_admin_user)
     for url in urls(report)["get"]:
         assert client.get(url).status_code == 200, url
@@ -257,8 +259,9 @@ def test_search_filters(client, agent_user):
 def test_full_text_finds_words_in_the_answer_too(client, agent_user):
     report = ReportFactory(read=True)
     pro = company_user(report.company)
-    lifecycle.report_answer(report=report, user=pro, kind="rejected", reason="conforme",
-                            message="Nos étiquettes sont conformes")  # fmt: skip
+    lifecycle.report_answer(
+        report=report, user=pro, kind="rejected", reason="conforme", message="Nos étiquettes sont conformes"
+    )
     ReportFactory(description="autre chose")
     client.force_login(agent_user)
     page = search(client, texte="étiquettes").content.decode()
@@ -310,12 +313,16 @@ def test_agents_comment_with_files_inspect_bookmark_tag_and_forward(client, agen
     authority = Authority.objects.create(name="Plateforme PHAROS")
     client.force_login(agent_user)
     ref = report.reference
-    client.post(reverse("agents:comment", args=[ref]),
-                {"text": "Appelé le gérant.", "files": [files.upload("pv.pdf", files.pdf())]})  # fmt: skip
+    client.post(
+        reverse("agents:comment", args=[ref]),
+        {"text": "Appelé le gérant.", "files": [files.upload("pv.pdf", files.pdf())]},
+    )
     comment = Comment.objects.get()
     assert comment.user == agent_user and Attachment.objects.get().comment == comment
-    client.post(reverse("agents:inspection", args=[ref]),
-                {"inspected_on": date.today().isoformat(), "outcome": "warning", "notes": "Étiquettes"})  # fmt: skip
+    client.post(
+        reverse("agents:inspection", args=[ref]),
+        {"inspected_on": date.today().isoformat(), "outcome": "warning", "notes": "Étiquettes"},
+    )
     assert Inspection.objects.get().outcome == "warning"
     client.post(reverse("agents:bookmark", args=[ref]))
     assert Bookmark.objects.filter(user=agent_user, report=report).exists()
@@ -339,22 +346,23 @@ def test_agents_comment_with_files_inspect_bookmark_tag_and_forward(client, agen
 
 def test_admin_actions(client, admin_user, django_capture_on_commit_callbacks):
     client.force_login(admin_user)
-    closed = ReportFactory(
-        status=ReportStatus.NON_CONSULTE, expires_at=timezone.now() - timedelta(days=1)
-    )
+    closed = ReportFactory(status=ReportStatus.NON_CONSULTE, expires_at=timezone.now() - timedelta(days=1))
     client.post(reverse("agents:admin_action", args=[closed.reference, "rouvrir"]))
     closed.refresh_from_db()
     assert closed.status == ReportStatus.TRAITEMENT_EN_COURS
 
     other = CompanyFactory()
-    client.post(reverse("agents:admin_action", args=[closed.reference, "entreprise"]),
-                {"entreprise-siret": other.siret})  # fmt: skip
+    client.post(
+        reverse("agents:admin_action", args=[closed.reference, "entreprise"]), {"entreprise-siret": other.siret}
+    )
     closed.refresh_from_db()
     assert closed.company == other and closed.company_siret == other.siret
     with time_machine.travel(timezone.now() + timedelta(days=91)):
         client.force_login(admin_user)
-        client.post(reverse("agents:admin_action", args=[closed.reference, "entreprise"]),
-                    {"entreprise-siret": CompanyFactory().siret})  # fmt: skip
+        client.post(
+            reverse("agents:admin_action", args=[closed.reference, "entreprise"]),
+            {"entreprise-siret": CompanyFactory().siret},
+        )
     client.force_login(admin_user)
     closed.refresh_from_db()
     assert closed.company == other
@@ -366,27 +374,25 @@ def test_admin_actions(client, admin_user, django_capture_on_commit_callbacks):
     assert any("sont effacées" in m.subject for m in mail.outbox)
 
     spam = ReportFactory()
-    client.post(
-        reverse("agents:admin_action", args=[spam.reference, "supprimer"]), {"confirm": "non"}
-    )
+    client.post(reverse("agents:admin_action", args=[spam.reference, "supprimer"]), {"confirm": "non"})
     assert Report.objects.filter(pk=spam.pk).exists()
-    client.post(reverse("agents:admin_action", args=[spam.reference, "supprimer"]),
-                {"confirm": spam.reference})  # fmt: skip
+    client.post(reverse("agents:admin_action", args=[spam.reference, "supprimer"]), {"confirm": spam.reference})
     assert not Report.objects.filter(pk=spam.pk).exists()
 
 
 # --- Subscriptions and alerts -------------------------------------------------------------
 
 
-def test_a_subscription_digest_lists_the_new_matching_reports_once(client, agent_user,
-                                                                  django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_subscription_digest_lists_the_new_matching_reports_once(
+    client, agent_user, django_capture_on_commit_callbacks
+):
     monday = timezone.make_aware(timezone.datetime(2026, 11, 23, 6, 0))
     with time_machine.travel(monday - timedelta(days=2), tick=False):
         client.force_login(agent_user)
-        client.post(reverse("agents:subscriptions"), {"name": "Var", "frequency": "daily",
-                                                      "query": "departements=83"})  # fmt: skip
-        client.post(reverse("agents:subscriptions"), {"name": "Hebdo", "frequency": "weekly",
-                                                      "query": "departements=83"})  # fmt: skip
+        client.post(reverse("agents:subscriptions"), {"name": "Var", "frequency": "daily", "query": "departements=83"})
+        client.post(
+            reverse("agents:subscriptions"), {"name": "Hebdo", "frequency": "weekly", "query": "departements=83"}
+        )
         assert Subscription.objects.count() == 2
     with time_machine.travel(monday - timedelta(days=1), tick=False):
         match = ReportFactory(department="83")
@@ -406,9 +412,7 @@ def test_a_subscription_digest_lists_the_new_matching_reports_once(client, agent
 def test_a_dangerous_product_alerts_the_departments_office_at_once(
     django_capture_on_commit_callbacks,
 ):
-    DepartmentOffice.objects.create(
-        department="13", name="DDPP 13", email="ddpp@bouches-du-rhone.gouv.fr"
-    )
+    DepartmentOffice.objects.create(department="13", name="DDPP 13", email="ddpp@bouches-du-rhone.gouv.fr")
     report = ReportFactory(department="13")
     report.tags.add(Tag.objects.get(slug="produit-dangereux"))
     moment = timezone.now().replace(microsecond=0)
@@ -428,9 +432,7 @@ def test_an_agent_chooses_their_departments_for_the_home_page(client, agent_user
     mine = ReportFactory(department="83")
     other = ReportFactory(department="13")
     client.force_login(agent_user)
-    bad = client.post(
-        reverse("accounts:account"), {"form": "departments", "departments": "83, 1000"}
-    )
+    bad = client.post(reverse("accounts:account"), {"form": "departments", "departments": "83, 1000"})
     assertContains(bad, "Département inconnu : 1000", status_code=400)
     client.post(reverse("accounts:account"), {"form": "departments", "departments": "83"})
     agent_user.refresh_from_db()
@@ -441,16 +443,16 @@ def test_an_agent_chooses_their_departments_for_the_home_page(client, agent_user
 
 
 def test_search_by_the_country_of_a_foreign_company(client, agent_user):
-    german = ReportFactory(company=None, company_name="Shop GmbH", company_country="Allemagne",
-                           status=ReportStatus.NA, expires_at=None)  # fmt: skip
+    german = ReportFactory(
+        company=None, company_name="Shop GmbH", company_country="Allemagne", status=ReportStatus.NA, expires_at=None
+    )
     french = ReportFactory()
     client.force_login(agent_user)
     page = search(client, pays="allemagne").content.decode()
     assert german.reference in page and french.reference not in page
 
 
-def test_the_admin_keeps_the_authorities_and_resets_a_lost_authenticator(client, admin_user,
-                                                                         agent_user):  # fmt: skip
+def test_the_admin_keeps_the_authorities_and_resets_a_lost_authenticator(client, admin_user, agent_user):
     assert Authority.objects.filter(name__startswith="PHAROS").exists()  # seeded
     TOTPDevice.objects.create(user=agent_user, secret="A" * 32, confirmed_at=timezone.now())
     client.force_login(admin_user)

@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def add(*uploads):
-    stored, refused = services.attachments_add(
-        uploads=list(uploads), origin=ActorKind.CONSUMER, already=0
-    )
+    stored, refused = services.attachments_add(uploads=list(uploads), origin=ActorKind.CONSUMER, already=0)
     assert not refused
     return stored
 
@@ -44,10 +42,15 @@ def test_an_infected_upload_is_deleted_leaves_an_event_and_is_never_served(
     from reports.models import Category, Report
 
     report = Report.objects.create(
-        reference="SC-26-EICAR1", status="NA", category=Category.objects.create(slug="c", title_fr="C"),
-        occurred_on=timezone.localdate(), description="…", first_name="P", last_name="D",
+        reference="SC-26-EICAR1",
+        status="NA",
+        category=Category.objects.create(slug="c", title_fr="C"),
+        occurred_on=timezone.localdate(),
+        description="…",
+        first_name="P",
+        last_name="D",
         email="p@example.fr",
-    )  # fmt: skip
+    )
     with django_capture_on_commit_callbacks(execute=True):
         infected, clean = add(
             files.upload("contrat.docx", files.docx({"word/media/eicar.com": files.EICAR})),
@@ -71,17 +74,20 @@ def test_an_infected_upload_is_deleted_leaves_an_event_and_is_never_served(
     assert client.get(reverse("attachment_download", args=[clean.uid])).status_code == 200
 
 
-def test_a_file_scanned_after_its_report_was_filed_leaves_the_event_on_the_report(
-    clamd_url, settings
-):
+def test_a_file_scanned_after_its_report_was_filed_leaves_the_event_on_the_report(clamd_url, settings):
     settings.ANTIVIRUS_URL = clamd_url
     from reports.models import Category, Report
 
     report = Report.objects.create(
-        reference="SC-26-EICAR2", status="NA", category=Category.objects.create(slug="c", title_fr="C"),
-        occurred_on=timezone.localdate(), description="…", first_name="P", last_name="D",
+        reference="SC-26-EICAR2",
+        status="NA",
+        category=Category.objects.create(slug="c", title_fr="C"),
+        occurred_on=timezone.localdate(),
+        description="…",
+        first_name="P",
+        last_name="D",
         email="p@example.fr",
-    )  # fmt: skip
+    )
     (infected,) = add(files.upload("x.docx", files.docx({"eicar.com": files.EICAR})))
     Attachment.objects.filter(pk=infected.pk).update(report=report)
     assert services.attachment_scan(attachment_id=infected.pk) == ScanState.INFECTED

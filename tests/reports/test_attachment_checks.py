@@ -82,9 +82,7 @@ def test_a_file_over_the_limit_is_refused_before_being_read(settings):
     settings.ATTACHMENT_MAX_SIZE = 5 * 1024 * 1024
     with pytest.raises(AttachmentRefused) as refusal:
         prepared("gros.pdf", files.pdf() + b"0" * (6 * 1024 * 1024))
-    assert refusal.value.message == (
-        "« gros.pdf » pèse 6,0\xa0Mio : la limite est de 5,0\xa0Mio par fichier."
-    )
+    assert refusal.value.message == ("« gros.pdf » pèse 6,0\xa0Mio : la limite est de 5,0\xa0Mio par fichier.")
 
 
 @pytest.mark.parametrize(

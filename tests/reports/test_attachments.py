@@ -76,8 +76,7 @@ def test_a_thirteenth_file_is_refused_and_the_twelve_kept(at_details, settings):
     response = post_details(at_details, more)
     assertContains(
         response,
-        "« plus-2.png » n’a pas été ajouté : 12 fichiers au plus. Retirez-en un pour en ajouter "
-        "un autre.",
+        "« plus-2.png » n’a pas été ajouté : 12 fichiers au plus. Retirez-en un pour en ajouter un autre.",
         status_code=400,
     )
     assert Attachment.objects.count() == 12
@@ -90,12 +89,8 @@ def test_a_file_too_large_is_refused_at_the_field(at_details, settings):
     assert not Attachment.objects.exists()
 
 
-def test_removing_a_file_keeps_what_was_typed_without_judging_it(
-    at_details, django_capture_on_commit_callbacks
-):
-    post_details(
-        at_details, [files.upload("a.pdf", files.pdf()), files.upload("b.pdf", files.pdf())]
-    )
+def test_removing_a_file_keeps_what_was_typed_without_judging_it(at_details, django_capture_on_commit_callbacks):
+    post_details(at_details, [files.upload("a.pdf", files.pdf()), files.upload("b.pdf", files.pdf())])
     first = Attachment.objects.get(name="a.pdf")
     path = first.file.name
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,9 +116,7 @@ def test_a_file_of_another_draft_cannot_be_removed(at_details):
 
 
 def test_the_filed_report_carries_its_files_and_the_follow_up_serves_clean_ones(at_details):
-    post_details(
-        at_details, [files.upload("a.pdf", files.pdf()), files.upload("b.png", files.image("PNG"))]
-    )
+    post_details(at_details, [files.upload("a.pdf", files.pdf()), files.upload("b.png", files.image("PNG"))])
     fill_consumer(at_details, share_identity="no")
     response = at_details.get(reverse("reports:confirmation"))
     assertContains(response, "a.pdf")

@@ -98,9 +98,7 @@ def test_nodes_inherit_the_company_kind_and_carry_questions_and_pages(tmp_path):
 
 def test_a_node_removed_from_the_file_is_deactivated_not_deleted(tmp_path):
     load_categories(write(tmp_path, SMALL))
-    shorter = SMALL.replace(
-        "      - slug: restaurant-prix\n        title: {fr: Les prix, en: Prices}\n", ""
-    )
+    shorter = SMALL.replace("      - slug: restaurant-prix\n        title: {fr: Les prix, en: Prices}\n", "")
     summary = load_categories(write(tmp_path, shorter))
     assert summary.deactivated == 1
     assert not Category.objects.get(slug="restaurant-prix").is_active
@@ -149,8 +147,14 @@ def test_a_category_edited_in_the_admin_is_left_alone_by_the_file(client, admin_
     assert category.title_fr == "Les prix affichés"
 
     # Handed back to the file, it takes the file's text again.
-    call_command("load_categories", "--file", str(tmp_path / "categories.yaml"),
-                 "--take-back", "restaurant-prix", stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "load_categories",
+        "--file",
+        str(tmp_path / "categories.yaml"),
+        "--take-back",
+        "restaurant-prix",
+        stdout=io.StringIO(),
+    )
     category.refresh_from_db()
     assert category.title_fr == "Les prix" and category.managed_by_file
 
@@ -169,12 +173,14 @@ def test_a_new_category_added_in_the_admin_survives_a_reload(client, admin_user,
         (("company: siret", "company: bateau"), "company 'bateau'"),
         (("tags: [hygiene]", "tags: [inconnu]"), "unknown tags"),
         (("kind: past_date", "kind: couleur"), "kind 'couleur'"),
-        (("title: {fr: Les prix, en: Prices}", "title: {fr: Les prix, affichés, en: Prices}"),
-         "quote texts with commas"),
+        (
+            ("title: {fr: Les prix, en: Prices}", "title: {fr: Les prix, affichés, en: Prices}"),
+            "quote texts with commas",
+        ),
         (("title: {fr: Les prix, en: Prices}", "titre: {fr: Les prix}"), "unknown keys"),
         (('url: "https://www.defenseurdesdroits.fr"', 'url: "http://x.fr"'), "https:// url"),
     ],
-)  # fmt: skip
+)
 def test_a_faulty_file_is_refused_with_the_place_of_the_fault(tmp_path, change, message):
     with pytest.raises(CategoryFileError, match=message):
         load_categories(write(tmp_path, SMALL.replace(*change)))

@@ -27,9 +27,7 @@ def request_export(client, captured, **data):
     return response, Export.objects.latest("pk")
 
 
-def test_the_xlsx_of_a_search_holds_its_rows(
-    client, agent_user, django_capture_on_commit_callbacks
-):
+def test_the_xlsx_of_a_search_holds_its_rows(client, agent_user, django_capture_on_commit_callbacks):
     var = [ReportFactory(department="83", description=f"Problème {n}") for n in range(3)]
     ReportFactory(department="13")
     answered = var[0]
@@ -37,11 +35,11 @@ def test_the_xlsx_of_a_search_holds_its_rows(
     answered.save()
     from reports import lifecycle
 
-    lifecycle.report_answer(report=answered, user=company_user(answered.company), kind="rejected",
-                            reason="conforme", message="Conforme")  # fmt: skip
+    lifecycle.report_answer(
+        report=answered, user=company_user(answered.company), kind="rejected", reason="conforme", message="Conforme"
+    )
     client.force_login(agent_user)
-    response, export = request_export(client, django_capture_on_commit_callbacks,
-                                      kind="xlsx", query="departements=83")  # fmt: skip
+    response, export = request_export(client, django_capture_on_commit_callbacks, kind="xlsx", query="departements=83")
     assert response["Location"] == reverse("agents:export", args=[export.pk])
     assert export.status == ExportStatus.DONE and export.rows == 3
     assertContains(client.get(response["Location"]), "Télécharger")
@@ -57,9 +55,7 @@ def test_the_xlsx_of_a_search_holds_its_rows(
     assert all(row[6] == "83" for row in rows[1:])
 
 
-def test_the_xlsx_stops_at_its_limit(
-    client, agent_user, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_the_xlsx_stops_at_its_limit(client, agent_user, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
     for _ in range(4):
         ReportFactory()
@@ -68,9 +64,7 @@ def test_the_xlsx_stops_at_its_limit(
     assert export.rows == 2
 
 
-def test_a_food_safety_agents_export_holds_only_food_reports(
-    client, django_capture_on_commit_callbacks
-):
+def test_a_food_safety_agents_export_holds_only_food_reports(client, django_capture_on_commit_callbacks):
     food = ReportFactory()
     food.tags.add(Tag.objects.get(slug="alimentation"))
     other = ReportFactory()
@@ -78,17 +72,16 @@ def test_a_food_safety_agents_export_holds_only_food_reports(
     _response, export = request_export(client, django_capture_on_commit_callbacks, kind="xlsx")
     sheet = load_workbook(export.file.open("rb"), read_only=True).active
     assert [row[0] for row in list(sheet.values)[1:]] == [food.reference]
-    response = client.post(
-        reverse("agents:export_create"), {"kind": "pdf", "reference": other.reference}
-    )
+    response = client.post(reverse("agents:export_create"), {"kind": "pdf", "reference": other.reference})
     assert response.status_code == 404
 
 
 def test_the_pdf_of_one_report(client, agent_user, django_capture_on_commit_callbacks):
     report = ReportFactory()
     client.force_login(agent_user)
-    _response, export = request_export(client, django_capture_on_commit_callbacks,
-                                       kind="pdf", reference=report.reference)  # fmt: skip
+    _response, export = request_export(
+        client, django_capture_on_commit_callbacks, kind="pdf", reference=report.reference
+    )
     assert export.rows == 1
     content = export.file.open("rb").read()
     assert content.startswith(b"%PDF-")
@@ -118,15 +111,15 @@ def test_exports_are_purged_after_ten_days(client, agent_user, django_capture_on
     assert not Export.objects.exists() and not default_storage.exists(path)
 
 
-def test_the_pdf_of_the_reports_ticked_in_the_results(client, agent_user,
-                                                      django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_pdf_of_the_reports_ticked_in_the_results(client, agent_user, django_capture_on_commit_callbacks):
     chosen = [ReportFactory(), ReportFactory()]
     ReportFactory()
     client.force_login(agent_user)
     page = client.get(reverse("agents:search"))
     assertContains(page, f'name="reference" value="{chosen[0].reference}"')
-    _response, export = request_export(client, django_capture_on_commit_callbacks, kind="pdf",
-                                       reference=[r.reference for r in chosen])  # fmt: skip
+    _response, export = request_export(
+        client, django_capture_on_commit_callbacks, kind="pdf", reference=[r.reference for r in chosen]
+    )
     assert export.rows == 2 and sorted(export.references) == sorted(r.reference for r in chosen)
     nothing = client.post(reverse("agents:export_create"), {"kind": "pdf"})
     assert nothing.status_code == 302 and not Export.objects.filter(pk__gt=export.pk).exists()

@@ -51,9 +51,7 @@ def test_the_follow_up_page_says_where_the_report_is_in_plain_words(client, repo
 def test_the_receipt_is_a_pdf_named_after_the_reference(client, report):
     response = client.get(reverse("reports:receipt", args=[follow_up_token(report)]))
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="signalement-{report.reference}.pdf"'
-    )
+    assert response["Content-Disposition"] == (f'attachment; filename="signalement-{report.reference}.pdf"')
     assert response.content.startswith(b"%PDF")
 
 
@@ -66,12 +64,8 @@ def test_a_forged_or_altered_link_is_a_404(client, report, view):
 
 def test_an_anonymised_report_has_no_follow_up(client, report):
     Report.objects.filter(pk=report.pk).update(status="SuppressionRGPD")
-    assert (
-        client.get(reverse("reports:follow_up", args=[follow_up_token(report)])).status_code == 404
-    )
+    assert client.get(reverse("reports:follow_up", args=[follow_up_token(report)])).status_code == 404
 
 
 def test_the_follow_up_only_reads(client, report):
-    assert (
-        client.post(reverse("reports:follow_up", args=[follow_up_token(report)])).status_code == 405
-    )
+    assert client.post(reverse("reports:follow_up", args=[follow_up_token(report)])).status_code == 405

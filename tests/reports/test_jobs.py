@@ -81,8 +81,7 @@ def test_a_read_report_is_reminded_for_its_answer(run_all_twice):
 
 
 def test_reminders_are_at_least_seven_days_apart_after_a_reopening(admin_user):
-    report = ReportFactory(status=ReportStatus.NON_CONSULTE,
-                           expires_at=timezone.now() - timedelta(days=1))  # fmt: skip
+    report = ReportFactory(status=ReportStatus.NON_CONSULTE, expires_at=timezone.now() - timedelta(days=1))
     company_user(report.company)
     lifecycle.report_reopen(report=report, user=admin_user)
     with time_machine.travel(timezone.now() + timedelta(days=1, hours=12)):
@@ -104,24 +103,21 @@ def test_a_company_without_users_gets_no_email_and_its_report_closes_after_60_da
         run_all_twice()
     report.refresh_from_db()
     assert report.status == ReportStatus.NON_CONSULTE
-    assert subjects() == [
-        f"Votre signalement {report.reference} est clos : l’entreprise ne l’a pas lu"
-    ]
+    assert subjects() == [f"Votre signalement {report.reference} est clos : l’entreprise ne l’a pas lu"]
 
 
 def test_the_consumer_is_asked_about_the_engagement_21_days_later(run_all_twice):
     report = ReportFactory(read=True)
     pro = company_user(report.company)
-    lifecycle.report_answer(report=report, user=pro, kind=ResponseKind.ACCEPTED,
-                            reason="remboursement", message="Nous vous remboursons.")  # fmt: skip
+    lifecycle.report_answer(
+        report=report, user=pro, kind=ResponseKind.ACCEPTED, reason="remboursement", message="Nous vous remboursons."
+    )
     with time_machine.travel(timezone.now() + timedelta(days=20)):
         run_all_twice()
     assert not mail.outbox
     with time_machine.travel(timezone.now() + timedelta(days=21, minutes=1)):
         run_all_twice()
-    assert subjects() == [
-        f"L’entreprise a-t-elle tenu son engagement ? (signalement {report.reference})"
-    ]
+    assert subjects() == [f"L’entreprise a-t-elle tenu son engagement ? (signalement {report.reference})"]
     assert "/signaler/avis/" in mail.outbox[0].body
 
 
@@ -158,8 +154,7 @@ def test_a_muted_user_still_gets_reminders(run_all_twice):
 
 def test_head_office_users_hear_about_every_establishment():
     head_office = CompanyFactory(is_head_office=True)
-    branch = CompanyFactory(siren=head_office.siren, siret=head_office.siren + "00028",
-                            is_head_office=False)  # fmt: skip
+    branch = CompanyFactory(siren=head_office.siren, siret=head_office.siren + "00028", is_head_office=False)
     pro = company_user(head_office)
     report = ReportFactory(company=branch)
     lifecycle.report_filed(report=report)

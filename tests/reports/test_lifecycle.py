@@ -25,12 +25,8 @@ def test_a_report_for_the_company_starts_unread_and_one_kept_away_is_na():
 
 def test_the_company_has_25_days_with_users_and_60_without():
     status = ReportStatus.TRAITEMENT_EN_COURS
-    assert initial_expiry(status=status, company_has_users=True, now=NOW) == NOW + timedelta(
-        days=25
-    )
-    assert initial_expiry(status=status, company_has_users=False, now=NOW) == NOW + timedelta(
-        days=60
-    )
+    assert initial_expiry(status=status, company_has_users=True, now=NOW) == NOW + timedelta(days=25)
+    assert initial_expiry(status=status, company_has_users=False, now=NOW) == NOW + timedelta(days=60)
 
 
 def test_a_report_the_company_never_gets_has_no_deadline():
@@ -87,8 +83,14 @@ def test_an_agents_opening_changes_nothing(sent, agent_user):
 def test_the_answer_sets_the_status_and_emails_both_sides(sent, kind, reason, status):
     report = ReportFactory(read=True)
     pro = company_user(report.company)
-    response = sent(lifecycle.report_answer, report=report, user=pro, kind=kind, reason=reason,
-                    message="Nous avons corrigé l’étiquette.")  # fmt: skip
+    response = sent(
+        lifecycle.report_answer,
+        report=report,
+        user=pro,
+        kind=kind,
+        reason=reason,
+        message="Nous avons corrigé l’étiquette.",
+    )
     report.refresh_from_db()
     assert report.status == status
     assert response.report == report
@@ -106,8 +108,7 @@ def test_an_illegal_move_is_a_domain_error_with_a_message():
     report = ReportFactory()  # unread
     pro = company_user(report.company)
     with pytest.raises(IllegalTransition) as error:
-        lifecycle.report_answer(report=report, user=pro, kind=ResponseKind.ACCEPTED,
-                                reason="geste", message="…")  # fmt: skip
+        lifecycle.report_answer(report=report, user=pro, kind=ResponseKind.ACCEPTED, reason="geste", message="…")
     assert error.value.message == "Impossible : ce signalement est « Transmis, pas encore lu »."
     with pytest.raises(IllegalTransition):
         lifecycle.report_reopen(report=report, user=UserFactory(admin=True))
@@ -119,11 +120,15 @@ def test_two_concurrent_answers_cannot_both_win():
     report = ReportFactory(read=True)
     pro = company_user(report.company)
     same_report_seen_by_a_colleague = Report.objects.get(pk=report.pk)
-    lifecycle.report_answer(report=report, user=pro, kind=ResponseKind.REJECTED,
-                            reason="conforme", message="Non.")  # fmt: skip
+    lifecycle.report_answer(report=report, user=pro, kind=ResponseKind.REJECTED, reason="conforme", message="Non.")
     with pytest.raises(IllegalTransition) as error:
-        lifecycle.report_answer(report=same_report_seen_by_a_colleague, user=pro,
-                                kind=ResponseKind.ACCEPTED, reason="geste", message="Oui.")  # fmt: skip
+        lifecycle.report_answer(
+            report=same_report_seen_by_a_colleague,
+            user=pro,
+            kind=ResponseKind.ACCEPTED,
+            reason="geste",
+            message="Oui.",
+        )
     assert "vient d’être modifié" in error.value.message
     assert Response.objects.get().kind == ResponseKind.REJECTED
 
@@ -132,11 +137,14 @@ def test_two_concurrent_answers_cannot_both_win():
 def test_answers_are_checked():
     report = ReportFactory(read=True)
     pro = company_user(report.company)
-    for kind, reason, message in [("merci", "x", "…"), ("accepted", "conforme", "…"),
-                                  ("accepted", "geste", " "), ("accepted", "geste", "x" * 10_001)]:  # fmt: skip
+    for kind, reason, message in [
+        ("merci", "x", "…"),
+        ("accepted", "conforme", "…"),
+        ("accepted", "geste", " "),
+        ("accepted", "geste", "x" * 10_001),
+    ]:
         with pytest.raises(IllegalTransition):
-            lifecycle.report_answer(report=report, user=pro, kind=kind, reason=reason,
-                                    message=message)  # fmt: skip
+            lifecycle.report_answer(report=report, user=pro, kind=kind, reason=reason, message=message)
     assert Report.objects.get().status == ReportStatus.TRANSMIS
 
 
@@ -170,8 +178,7 @@ def test_a_report_cannot_expire_before_its_deadline():
         (ReportStatus.CONSULTE_IGNORE, ReportStatus.TRANSMIS),
     ],
 )
-def test_an_admin_reopens_an_expired_report_for_three_days(sent, admin_user, agent_user, closed,
-                                                           reopened):  # fmt: skip
+def test_an_admin_reopens_an_expired_report_for_three_days(sent, admin_user, agent_user, closed, reopened):
     report = ReportFactory(status=closed, expires_at=timezone.now() - timedelta(days=2))
     pro = company_user(report.company)
     with pytest.raises(IllegalTransition):
@@ -191,8 +198,9 @@ def test_anonymisation_erases_the_consumer_and_their_files(sent, admin_user, cli
     from reports.models import ActorKind, Attachment
 
     report = ReportFactory()
-    attachment = Attachment(report=report, origin=ActorKind.CONSUMER, name="a.pdf",
-                            extension="pdf", content_type="application/pdf", size=3)  # fmt: skip
+    attachment = Attachment(
+        report=report, origin=ActorKind.CONSUMER, name="a.pdf", extension="pdf", content_type="application/pdf", size=3
+    )
     attachment.file.save("a", ContentFile(b"pdf"), save=True)
     token = follow_up_token(report)
     sent(lifecycle.report_anonymise, report=report, user=admin_user, at_consumer_request=True)
@@ -218,9 +226,11 @@ def test_statuses_change_only_along_the_table():
             assert old in every and set(news) <= every, action
     assert lifecycle.TRANSITIONS["answer"] == {
         ReportStatus.TRANSMIS: (
-            ReportStatus.PROMESSE_ACTION, ReportStatus.INFONDE, ReportStatus.MAL_ATTRIBUE,
+            ReportStatus.PROMESSE_ACTION,
+            ReportStatus.INFONDE,
+            ReportStatus.MAL_ATTRIBUE,
         )
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.django_db
@@ -230,8 +240,9 @@ def test_the_timeline_holds_every_action_and_every_email_in_order(sent, admin_us
     report = ReportFactory()
     pro = company_user(report.company)
     sent(lifecycle.report_mark_read, report=report, user=pro)
-    sent(lifecycle.report_answer, report=report, user=pro, kind=ResponseKind.REJECTED,
-         reason="conforme", message="Non.")  # fmt: skip
+    sent(
+        lifecycle.report_answer, report=report, user=pro, kind=ResponseKind.REJECTED, reason="conforme", message="Non."
+    )
     timeline = report_timeline(report)
     assert [(e.action, e.details.get("email")) for e in timeline] == [
         ("report_read", None),

@@ -28,9 +28,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def report():
-    return ReportFactory(consumer_phone="0612345678", share_identity=False,
-                         email="secret.consumer@example.fr", first_name="Zoé",
-                         last_name="Cachée", consumer_reference="CMD-42")  # fmt: skip
+    return ReportFactory(
+        consumer_phone="0612345678",
+        share_identity=False,
+        email="secret.consumer@example.fr",
+        first_name="Zoé",
+        last_name="Cachée",
+        consumer_reference="CMD-42",
+    )
 
 
 @pytest.fixture
@@ -81,16 +86,13 @@ def test_views_refuse_other_methods(client, report, pro):
     assert client.post(reverse("pro:reports")).status_code == 405
     assert client.post(reverse("pro:report", args=[report.reference])).status_code == 405
     assert client.get(reverse("pro:answer", args=[report.reference])).status_code == 405
-    assert (
-        client.get(reverse("pro:engagement_honoured", args=[report.reference])).status_code == 405
-    )
+    assert client.get(reverse("pro:engagement_honoured", args=[report.reference])).status_code == 405
 
 
 def test_the_consumers_identity_stays_hidden_unless_shared(client, report, pro):
     client.force_login(pro)
     page = client.get(reverse("pro:report", args=[report.reference])).content.decode()
-    for secret in ("secret.consumer@example.fr", "Zoé", "Cachée", "CMD-42", "0612345678",
-                   "06 12 34 56 78"):  # fmt: skip
+    for secret in ("secret.consumer@example.fr", "Zoé", "Cachée", "CMD-42", "0612345678", "06 12 34 56 78"):
         assert secret not in page
     Report.objects.filter(pk=report.pk).update(share_identity=True)
     page = client.get(reverse("pro:report", args=[report.reference])).content.decode()
@@ -98,8 +100,7 @@ def test_the_consumers_identity_stays_hidden_unless_shared(client, report, pro):
     assert "0612345678" not in page  # never the phone
 
 
-def test_the_first_opening_by_a_professional_marks_it_read(client, report, pro,
-                                                           django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_first_opening_by_a_professional_marks_it_read(client, report, pro, django_capture_on_commit_callbacks):
     client.force_login(pro)
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("pro:report", args=[report.reference]))
@@ -125,8 +126,9 @@ def test_reports_not_sent_to_the_company_are_not_listed(client, pro, report):
 
 
 def test_tabs_filters_deadlines_and_pages_without_counting(client, pro, report):
-    closed = ReportFactory(company=report.company, status=ReportStatus.NON_CONSULTE,
-                           description="Une étiquette trompeuse")  # fmt: skip
+    closed = ReportFactory(
+        company=report.company, status=ReportStatus.NON_CONSULTE, description="Une étiquette trompeuse"
+    )
     client.force_login(pro)
     ongoing = client.get(reverse("pro:reports"))
     assertContains(ongoing, report.reference)
@@ -163,21 +165,22 @@ def test_the_list_takes_a_flat_number_of_queries(client, pro, report):
 
 
 def answer(client, report, **data):
-    values = {"kind": "accepted", "reason": "accepted:remboursement",
-              "message": "Nous vous remboursons la différence."}  # fmt: skip
+    values = {
+        "kind": "accepted",
+        "reason": "accepted:remboursement",
+        "message": "Nous vous remboursons la différence.",
+    }
     values.update(data)
     return client.post(reverse("pro:answer", args=[report.reference]), values)
 
 
-def test_the_answer_is_previewed_then_sent_once_and_read_only(client, report, pro,
-                                                             django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_answer_is_previewed_then_sent_once_and_read_only(client, report, pro, django_capture_on_commit_callbacks):
     client.force_login(pro)
     client.get(reverse("pro:report", args=[report.reference]))  # read
     response = answer(client, report, reason="rejected:conforme")
     assertContains(response, "Ce motif ne va pas avec la réponse choisie.", status_code=400)
     assertContains(response, "Nous vous remboursons la différence.", status_code=400)
-    response = answer(client, report, files=[files.upload("avoir.pdf", files.pdf())],
-                      private_note="Client connu.")  # fmt: skip
+    response = answer(client, report, files=[files.upload("avoir.pdf", files.pdf())], private_note="Client connu.")
     assertRedirects(response, reverse("pro:answer_preview", args=[report.reference]))
     preview = client.get(response["Location"])
     assertContains(preview, "Nous vous remboursons la différence.")
@@ -185,8 +188,7 @@ def test_the_answer_is_previewed_then_sent_once_and_read_only(client, report, pr
     assertContains(preview, "Client connu.")
     assert not Response.objects.exists()
     # "Modifier" goes back to the form, filled in.
-    assertContains(client.get(reverse("pro:report", args=[report.reference])),
-                   "Nous vous remboursons la différence.")  # fmt: skip
+    assertContains(client.get(reverse("pro:report", args=[report.reference])), "Nous vous remboursons la différence.")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("pro:answer_preview", args=[report.reference]))
     saved = Response.objects.get()
@@ -215,10 +217,8 @@ def test_the_company_sees_the_rating_never_the_comment(client, report, pro):
     report.save()
     from reports import lifecycle
 
-    lifecycle.report_answer(report=report, user=pro, kind="rejected", reason="conforme",
-                            message="Non.")  # fmt: skip
-    Review.objects.create(report=report, about="answer", rating="negative",
-                          comment="Une réponse méprisante")  # fmt: skip
+    lifecycle.report_answer(report=report, user=pro, kind="rejected", reason="conforme", message="Non.")
+    Review.objects.create(report=report, about="answer", rating="negative", comment="Une réponse méprisante")
     client.force_login(pro)
     page = client.get(reverse("pro:report", args=[report.reference]))
     assertContains(page, "Pas satisfait")
@@ -230,8 +230,7 @@ def test_engagements_are_listed_and_marked_honoured(client, report, pro):
     report.save()
     from reports import lifecycle
 
-    lifecycle.report_answer(report=report, user=pro, kind="accepted", reason="geste",
-                            message="Un bon d’achat.")  # fmt: skip
+    lifecycle.report_answer(report=report, user=pro, kind="accepted", reason="geste", message="Un bon d’achat.")
     client.force_login(pro)
     page = client.get(reverse("pro:engagements"))
     assertContains(page, report.reference)
@@ -253,8 +252,7 @@ def test_a_user_mutes_new_report_emails_per_company(client, report, pro):
     assert CompanyAccess.objects.get(company=other, user=pro).new_report_emails is False
 
 
-def test_an_admin_invites_a_colleague_who_creates_an_account(client, report, pro,
-                                                            django_capture_on_commit_callbacks):  # fmt: skip
+def test_an_admin_invites_a_colleague_who_creates_an_account(client, report, pro, django_capture_on_commit_callbacks):
     client.force_login(pro)
     url = reverse("pro:accesses", args=[report.company.siret])
     with django_capture_on_commit_callbacks(execute=True):
@@ -264,20 +262,27 @@ def test_an_admin_invites_a_colleague_who_creates_an_account(client, report, pro
     assert timedelta(days=59) < invitation.expires_at - timezone.now() <= timedelta(days=60)
     link = re.search(r"https?://[^/\s]+(/compte/invitation/[^\s]+/)", mail.outbox[-1].body).group(1)
     client.logout()
-    response = client.post(link, {"first_name": "Lou", "last_name": "Petit",
-                                  "password1": "un mot de passe solide", "password2": "un mot de passe solide"})  # fmt: skip
+    response = client.post(
+        link,
+        {
+            "first_name": "Lou",
+            "last_name": "Petit",
+            "password1": "un mot de passe solide",
+            "password2": "un mot de passe solide",
+        },
+    )
     assertRedirects(response, reverse("pro:reports"))
     colleague = User.objects.get(email="collegue@example.fr")
     assert CompanyAccess.objects.get(user=colleague).level == "member"
     assert client.get(link).status_code == 404  # used
 
 
-def test_an_invitation_expires_after_60_days(client, report, pro,
-                                             django_capture_on_commit_callbacks):  # fmt: skip
+def test_an_invitation_expires_after_60_days(client, report, pro, django_capture_on_commit_callbacks):
     client.force_login(pro)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("pro:accesses", args=[report.company.siret]),
-                    {"email": "tard@example.fr", "level": "member"})  # fmt: skip
+        client.post(
+            reverse("pro:accesses", args=[report.company.siret]), {"email": "tard@example.fr", "level": "member"}
+        )
     link = re.search(r"https?://[^/\s]+(/compte/invitation/[^\s]+/)", mail.outbox[-1].body).group(1)
     client.logout()
     with time_machine.travel(timezone.now() + timedelta(days=59)):
@@ -286,14 +291,11 @@ def test_an_invitation_expires_after_60_days(client, report, pro,
         assertContains(client.get(link), "plus valable", status_code=404)
 
 
-def test_an_existing_user_gets_the_access_at_once(
-    client, report, pro, django_capture_on_commit_callbacks
-):
+def test_an_existing_user_gets_the_access_at_once(client, report, pro, django_capture_on_commit_callbacks):
     other = company_user(CompanyFactory())
     client.force_login(pro)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("pro:accesses", args=[report.company.siret]),
-                    {"email": other.email, "level": "admin"})  # fmt: skip
+        client.post(reverse("pro:accesses", args=[report.company.siret]), {"email": other.email, "level": "admin"})
     assert CompanyAccess.objects.get(user=other, company=report.company).level == "admin"
     assert "Vous avez maintenant accès" in mail.outbox[-1].subject
 
@@ -312,8 +314,7 @@ def test_members_cannot_manage_access_and_the_last_admin_stays(client, report, p
     client.post(change, {"level": "member"})
     assert CompanyAccess.objects.get(pk=mine.pk).level == "admin"  # the last admin
     theirs = CompanyAccess.objects.get(user=member)
-    client.post(reverse("pro:access_change", args=[report.company.siret, theirs.pk]),
-                {"level": "revoke"})  # fmt: skip
+    client.post(reverse("pro:access_change", args=[report.company.siret, theirs.pk]), {"level": "revoke"})
     assert not CompanyAccess.objects.filter(pk=theirs.pk).exists()
 
 
@@ -326,8 +327,7 @@ def test_the_companys_figures(client, pro, report):
         ReportFactory(company=report.company, read=True)
         ReportFactory(company=report.company)
     with time_machine.travel(old + timedelta(days=4)):
-        lifecycle.report_answer(report=answered, user=pro, kind="accepted", reason="geste",
-                                message="Oui.")  # fmt: skip
+        lifecycle.report_answer(report=answered, user=pro, kind="accepted", reason="geste", message="Oui.")
     Review.objects.create(report=answered, about="answer", rating="positive")
     client.force_login(pro)
     page = client.get(reverse("pro:figures"))
@@ -343,9 +343,7 @@ def test_a_professional_logs_in_to_their_reports(client, pro, password):
     assertRedirects(response, reverse("pro:reports"))
 
 
-def test_email_change_is_confirmed_by_a_link_to_the_new_address(
-    client, pro, django_capture_on_commit_callbacks
-):
+def test_email_change_is_confirmed_by_a_link_to_the_new_address(client, pro, django_capture_on_commit_callbacks):
     client.force_login(pro)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:account"), {"form": "email", "email": "nouvelle@example.fr"})
@@ -364,9 +362,7 @@ def test_email_change_is_confirmed_by_a_link_to_the_new_address(
     client.post(link)
     assertContains(client.get(reverse("accounts:account")), "nouvelle@example.fr")
     UserFactory(email="prise@example.fr")
-    response = client.post(
-        reverse("accounts:account"), {"form": "email", "email": "prise@example.fr"}
-    )
+    response = client.post(reverse("accounts:account"), {"form": "email", "email": "prise@example.fr"})
     assertContains(response, "déjà celle d’un autre compte", status_code=400)
 
 

@@ -59,19 +59,24 @@ def test_every_figure_equals_the_hand_computed_one(dataset):
     assert figures["delay_to_read"] == {"count": 3, "median_days": 2.0, "p90_days": 3.6}
     # Answered after 3 and 10 days: median 6.5; 90th percentile 3 + 7 × 0.9.
     assert figures["delay_to_answer"] == {"count": 2, "median_days": 6.5, "p90_days": 9.3}
-    assert figures["ratings"] == {"answered": 2, "positive": 1, "neutral": 0, "negative": 0,
-                                  "unrated": 1}  # fmt: skip
-    assert data["categories"] == [{
-        "category": "Le prix payé n’est pas le prix affiché", "filed": 5,
-        "read_rate": {"numerator": 3, "denominator": 4, "percent": 75.0},
-        "response_rate": {"numerator": 2, "denominator": 3, "percent": 66.7},
-    }]  # fmt: skip
+    assert figures["ratings"] == {"answered": 2, "positive": 1, "neutral": 0, "negative": 0, "unrated": 1}
+    assert data["categories"] == [
+        {
+            "category": "Le prix payé n’est pas le prix affiché",
+            "filed": 5,
+            "read_rate": {"numerator": 3, "denominator": 4, "percent": 75.0},
+            "response_rate": {"numerator": 2, "denominator": 3, "percent": 66.7},
+        }
+    ]
     assert data["monthly"] == [
-        {"month": "2026-09", "filed": 5,
-         "read_rate": {"numerator": 3, "denominator": 4, "percent": 75.0},
-         "response_rate": {"numerator": 2, "denominator": 3, "percent": 66.7}},
+        {
+            "month": "2026-09",
+            "filed": 5,
+            "read_rate": {"numerator": 3, "denominator": 4, "percent": 75.0},
+            "response_rate": {"numerator": 2, "denominator": 3, "percent": 66.7},
+        },
         {"month": "2026-11", "filed": 1, "read_rate": None, "response_rate": None},
-    ]  # fmt: skip
+    ]
     assert data["version"] == statistics.METRICS_VERSION
 
 
@@ -104,8 +109,12 @@ def test_json_and_csv_say_what_the_page_says(client, dataset):
     assert data["figures"]["read_rate"] == {"numerator": 3, "denominator": 4, "percent": 75.0}
     assert "<strong>75.0 %</strong>" in html or "<strong>75,0 %</strong>" in html
     assert "3 sur 4" in html and "2 sur 3" in html and "4 sur 5" in html
-    rows = {row["metric"]: row for row in csv.DictReader(io.StringIO(
-        client.get(reverse("statistics_csv", args=["indicateurs"])).content.decode()))}  # fmt: skip
+    rows = {
+        row["metric"]: row
+        for row in csv.DictReader(
+            io.StringIO(client.get(reverse("statistics_csv", args=["indicateurs"])).content.decode())
+        )
+    }
     for key in ("sent_share", "read_rate", "response_rate", "promise_share"):
         rate = data["figures"][key]
         assert rows[key]["value_or_numerator"] == str(rate["numerator"])
@@ -113,10 +122,13 @@ def test_json_and_csv_say_what_the_page_says(client, dataset):
         assert rows[key]["percent"] == str(rate["percent"])
     assert rows["delay_to_answer_median_days"]["value_or_numerator"] == "6.5"
     assert rows["ratings_unrated"]["value_or_numerator"] == "1"
-    monthly = list(csv.DictReader(io.StringIO(
-        client.get(reverse("statistics_csv", args=["mensuel"])).content.decode())))  # fmt: skip
+    monthly = list(
+        csv.DictReader(io.StringIO(client.get(reverse("statistics_csv", args=["mensuel"])).content.decode()))
+    )
     assert [(m["month"], m["filed"], m["read_rate_percent"]) for m in monthly] == [
-        ("2026-09", "5", "75.0"), ("2026-11", "1", "")]  # fmt: skip
+        ("2026-09", "5", "75.0"),
+        ("2026-11", "1", ""),
+    ]
     categories = client.get(reverse("statistics_csv", args=["categories"])).content.decode()
     assert "Le prix payé n’est pas le prix affiché,5,3,4,75.0,2,3,66.7" in categories
     assert client.get("/api/statistiques/inconnu.csv").status_code == 404

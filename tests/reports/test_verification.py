@@ -75,9 +75,7 @@ def test_five_wrong_codes_kill_the_code(client, django_capture_on_commit_callbac
     assertContains(response, "Trop d’essais avec ce code", status_code=400)
 
 
-def test_a_new_code_only_after_a_minute_and_the_old_one_dies(
-    client, django_capture_on_commit_callbacks
-):
+def test_a_new_code_only_after_a_minute_and_the_old_one_dies(client, django_capture_on_commit_callbacks):
     consumer(client, django_capture_on_commit_callbacks)
     first = last_code()
     response = client.post(reverse("reports:verification"), {"action": "resend"}, follow=True)
@@ -85,9 +83,7 @@ def test_a_new_code_only_after_a_minute_and_the_old_one_dies(
     assert len(mail.outbox) == 1
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("reports:verification"), {"action": "resend"}, follow=True
-            )
+            response = client.post(reverse("reports:verification"), {"action": "resend"}, follow=True)
         assertContains(response, "Un nouveau code vient de partir")
         assert len(mail.outbox) == 2
         second = last_code()
@@ -105,30 +101,26 @@ def test_a_code_expires_after_thirty_minutes(client, django_capture_on_commit_ca
 
 def test_an_address_verified_this_year_needs_no_code(client, django_capture_on_commit_callbacks):
     EmailVerification.objects.create(
-        email=EMAIL, code_hash="-", sent_at=timezone.now(),
+        email=EMAIL,
+        code_hash="-",
+        sent_at=timezone.now(),
         verified_at=timezone.now() - timedelta(days=300),
-    )  # fmt: skip
-    assertRedirects(
-        consumer(client, django_capture_on_commit_callbacks), reverse("reports:confirmation")
     )
+    assertRedirects(consumer(client, django_capture_on_commit_callbacks), reverse("reports:confirmation"))
     assert mail.outbox == []
 
 
-def test_an_address_verified_more_than_a_year_ago_needs_a_code_again(
-    client, django_capture_on_commit_callbacks
-):
+def test_an_address_verified_more_than_a_year_ago_needs_a_code_again(client, django_capture_on_commit_callbacks):
     EmailVerification.objects.create(
-        email=EMAIL, code_hash="-", sent_at=timezone.now(),
+        email=EMAIL,
+        code_hash="-",
+        sent_at=timezone.now(),
         verified_at=timezone.now() - timedelta(days=400),
-    )  # fmt: skip
-    assertRedirects(
-        consumer(client, django_capture_on_commit_callbacks), reverse("reports:verification")
     )
+    assertRedirects(consumer(client, django_capture_on_commit_callbacks), reverse("reports:verification"))
 
 
-def test_a_draft_claiming_a_verified_address_is_not_believed(
-    client, django_capture_on_commit_callbacks
-):
+def test_a_draft_claiming_a_verified_address_is_not_believed(client, django_capture_on_commit_callbacks):
     consumer(client, django_capture_on_commit_callbacks)
     session = client.session
     session["report_draft"]["consumer"]["verified"] = True
@@ -138,9 +130,7 @@ def test_a_draft_claiming_a_verified_address_is_not_believed(
     assert not Report.objects.exists()
 
 
-def test_code_checks_are_rate_limited_per_client(
-    client, settings, django_capture_on_commit_callbacks
-):
+def test_code_checks_are_rate_limited_per_client(client, settings, django_capture_on_commit_callbacks):
     settings.REPORT_CODE_RATE_LIMIT = 2
     consumer(client, django_capture_on_commit_callbacks)
     check(client, "123456")

@@ -68,9 +68,7 @@ def test_a_full_report_about_a_french_company(client, django_capture_on_commit_c
     response = client.get(reverse("reports:company"), {"q": "super prix", "code_postal": "13008"})
     assertContains(response, "1 établissement trouvé")
     assertContains(response, company.siret)
-    response = client.post(
-        reverse("reports:company"), {"mode": "choose", "siret-siret": company.siret}
-    )
+    response = client.post(reverse("reports:company"), {"mode": "choose", "siret-siret": company.siret})
     assertRedirects(response, reverse("reports:details"))
 
     assertRedirects(fill_details(client), reverse("reports:consumer"))
@@ -124,9 +122,7 @@ def test_a_report_by_siret_with_tags_of_the_path(client):
     report = Report.objects.get()
     assert list(report.tags.values_list("slug", flat=True)) == ["produit-dangereux"]
     assert report.share_identity
-    assert report.answers == [
-        {"slug": "blessure", "question": "Quelqu’un a-t-il été blessé ?", "answer": "Non"}
-    ]
+    assert report.answers == [{"slug": "blessure", "question": "Quelqu’un a-t-il été blessé ?", "answer": "Non"}]
 
 
 @pytest.mark.parametrize(
@@ -146,14 +142,10 @@ def test_refused_companies_say_why_at_the_field(client, siret_of, message):
         "typo": "73282932000075",
     }
     choose(client, "achat-magasin-prix")
-    response = client.post(
-        reverse("reports:company"), {"mode": "siret", "siret-siret": sirets[siret_of]}
-    )
+    response = client.post(reverse("reports:company"), {"mode": "siret", "siret-siret": sirets[siret_of]})
     assert response.status_code == 400
     assertContains(response, message, status_code=400)
-    assertContains(
-        response, 'aria-describedby="id_siret-siret_helptext id_siret-siret-error"', status_code=400
-    )
+    assertContains(response, 'aria-describedby="id_siret-siret_helptext id_siret-siret-error"', status_code=400)
     assertContains(response, f'value="{sirets[siret_of]}"', status_code=400)
     assert "company" not in client.session["report_draft"]
 
@@ -190,17 +182,13 @@ def test_a_known_website_gives_its_company(client):
 
 def test_a_government_website_is_refused(client):
     choose(client, "achat-internet-non-livre")
-    response = client.post(
-        reverse("reports:company"), {"mode": "website", "website-address": "impots.gouv.fr"}
-    )
+    response = client.post(reverse("reports:company"), {"mode": "website", "website-address": "impots.gouv.fr"})
     assertContains(response, "site de l’administration", status_code=400)
 
 
 def test_a_phone_report(client):
     choose(client, "demarchage-telephone-bloctel")
-    response = client.post(
-        reverse("reports:company"), {"mode": "phone", "phone-phone": "01 23 45 67 89"}
-    )
+    response = client.post(reverse("reports:company"), {"mode": "phone", "phone-phone": "01 23 45 67 89"})
     assertRedirects(response, reverse("reports:details"))
     fill_details(client, **{"q_date-appel": YESTERDAY})
     fill_consumer(client)
@@ -344,9 +332,7 @@ def test_more_than_three_reports_a_week_to_one_company_are_refused(client):
     assertContains(client.get(reverse("reports:confirmation")), "cette semaine")
 
 
-def test_a_blocked_address_sees_success_and_nothing_is_stored(
-    client, django_capture_on_commit_callbacks
-):
+def test_a_blocked_address_sees_success_and_nothing_is_stored(client, django_capture_on_commit_callbacks):
     BlockedEmail.objects.create(email="spam@example.fr")
     company = CompanyFactory()
     with django_capture_on_commit_callbacks(execute=True):
@@ -375,9 +361,7 @@ def test_admin_pages_for_reports_and_blocked_addresses(client, admin_user):
     assertContains(client.get(reverse("admin:reports_report_changelist")), report.reference)
     response = client.get(reverse("admin:reports_report_change", args=[report.pk]))
     assertContains(response, "report_submitted")
-    response = client.post(
-        reverse("admin:reports_blockedemail_add"), {"email": "Abus@Example.fr", "reason": "spam"}
-    )
+    response = client.post(reverse("admin:reports_blockedemail_add"), {"email": "Abus@Example.fr", "reason": "spam"})
     assert response.status_code == 302
     assert BlockedEmail.objects.get().email == "abus@example.fr"
 
@@ -405,9 +389,7 @@ def test_a_tag_hidden_from_companies_keeps_the_report_from_the_company(client):
     from reports.models import Category, Tag
 
     company = CompanyFactory()
-    Category.objects.get(slug="achat-magasin-prix").tags.add(
-        Tag.objects.get(hidden_from_company=True)
-    )
+    Category.objects.get(slug="achat-magasin-prix").tags.add(Tag.objects.get(hidden_from_company=True))
     choose(client, "achat-magasin-prix")
     client.post(reverse("reports:company"), {"mode": "siret", "siret-siret": company.siret})
     fill_details(client)
@@ -429,9 +411,7 @@ def test_sending_twice_makes_one_report(client):
 def test_a_problem_without_a_company_skips_the_company_step(client):
     from reports.models import Category, CompanyKind
 
-    Category.objects.create(
-        slug="crise-sanitaire", title_fr="Une crise sanitaire", company_kind=CompanyKind.NONE
-    )
+    Category.objects.create(slug="crise-sanitaire", title_fr="Une crise sanitaire", company_kind=CompanyKind.NONE)
     assertRedirects(choose(client, "crise-sanitaire"), reverse("reports:details"))
     assertContains(client.get(reverse("reports:details")), "Étape 2 sur 4")
     assertRedirects(client.get(reverse("reports:company")), reverse("reports:details"))
@@ -446,13 +426,9 @@ def test_a_closed_establishment_offers_its_open_head_office(client):
     from ..companies.factories import siret_for
 
     head = CompanyFactory(legal_name="AU BON PAIN", street="12 RUE DE LA ROQUETTE")
-    branch = CompanyFactory(
-        siren=head.siren, siret=siret_for(head.siren, 2), is_head_office=False, closed=True
-    )
+    branch = CompanyFactory(siren=head.siren, siret=siret_for(head.siren, 2), is_head_office=False, closed=True)
     choose(client, "achat-magasin-prix")
-    response = client.post(
-        reverse("reports:company"), {"mode": "siret", "siret-siret": branch.siret}
-    )
+    response = client.post(reverse("reports:company"), {"mode": "siret", "siret-siret": branch.siret})
     assertContains(response, "Choisir le siège social", status_code=400)
     assertContains(response, f'name="siret-siret" value="{head.siret}"', status_code=400)
     response = client.post(reverse("reports:company"), {"mode": "siret", "siret-siret": head.siret})

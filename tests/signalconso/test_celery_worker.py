@@ -104,10 +104,25 @@ def worker(broker_url, tmp_path, smtp_sink):
     }
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "signalconso", "worker", "--pool=solo",
-         "--queues", queue, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "signalconso",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     yield queue
     process.terminate()
     try:
@@ -139,9 +154,7 @@ def test_a_real_worker_runs_a_task_sent_through_redis(worker, broker_url, monkey
     deadline = time.monotonic() + 60
     while Session.objects.filter(session_key=expired).exists():
         if time.monotonic() > deadline:
-            pytest.fail(
-                "the worker did not run the task:\n" + (tmp_path / "worker.log").read_text()
-            )
+            pytest.fail("the worker did not run the task:\n" + (tmp_path / "worker.log").read_text())
         time.sleep(0.2)
     assert Session.objects.filter(session_key=live).exists()
     assert "accounts.tasks.clear_expired_sessions" in (tmp_path / "worker.log").read_text()
@@ -149,9 +162,7 @@ def test_a_real_worker_runs_a_task_sent_through_redis(worker, broker_url, monkey
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_an_email_of_the_outbox_over_smtp(
-    worker, broker_url, smtp_sink, monkeypatch, tmp_path
-):
+def test_a_real_worker_sends_an_email_of_the_outbox_over_smtp(worker, broker_url, smtp_sink, monkeypatch, tmp_path):
     from notifications.models import EmailStatus, OutgoingEmail
     from notifications.services import email_queue
     from notifications.tasks import send_email
@@ -161,8 +172,7 @@ def test_a_real_worker_sends_an_email_of_the_outbox_over_smtp(
     report = ReportFactory()
     # The task is sent below, through Redis, to the worker's own queue.
     monkeypatch.setattr("notifications.services._enqueue_send", lambda email_id: None)
-    row = email_queue("consumer_acknowledgement", to=report.email, data={"report": report.pk},
-                      report=report)  # fmt: skip
+    row = email_queue("consumer_acknowledgement", to=report.email, data={"report": report.pk}, report=report)
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     with celery_app.connection_for_write(broker_url) as conn:
         send_email.apply_async(args=[row.pk], connection=conn, queue=worker)

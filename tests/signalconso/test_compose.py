@@ -33,8 +33,12 @@ def _config(compose, *args, **env_vars):
     env.update(env_vars)
     return subprocess.run(
         [*compose, "-f", "docker-compose.yml", "config", *args],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_compose_file_is_valid(compose):

@@ -33,9 +33,7 @@ def test_database_down_gives_503(client, monkeypatch):
 
 
 def test_cache_down_gives_503(client, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED}
-    }
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED}}
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"] == {

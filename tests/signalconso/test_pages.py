@@ -101,9 +101,7 @@ def _po_entries(path: Path):
         elif line.startswith("msgctxt "):
             context = eval(line[8:])  # noqa: S307
         elif line.startswith("msgid "):
-            current = {
-                "msgctxt": context, "msgid": "", "msgid_plural": "", "msgstr": "", "flags": flags
-            }  # fmt: skip
+            current = {"msgctxt": context, "msgid": "", "msgid_plural": "", "msgstr": "", "flags": flags}
             field = "msgid"
             current["msgid"] = eval(line[6:])  # noqa: S307 - a quoted string from our own file
         elif line.startswith("msgid_plural "):
@@ -111,9 +109,7 @@ def _po_entries(path: Path):
             current["msgid_plural"] = eval(line[13:])  # noqa: S307
         elif line.startswith("msgstr"):
             # msgstr "…", or msgstr[0] "…" for a plural: the first form stands for all.
-            field = (
-                "msgstr" if not line.startswith("msgstr[") or line.startswith("msgstr[0]") else None
-            )
+            field = "msgstr" if not line.startswith("msgstr[") or line.startswith("msgstr[0]") else None
             if field:
                 current["msgstr"] = eval(line.split(" ", 1)[1])  # noqa: S307
         elif line.startswith('"') and current is not None and field:

@@ -28,18 +28,27 @@ PRODUCTION = {
 
 # Variables of the test run that must not leak into the process under test.
 PROJECT_VARIABLES = [
-    "DEBUG", "SECRET_KEY", "SITE_URL", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
-    "EMAIL_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "ALLOWED_HOSTS",
-    "DEMO_DATA_ALLOWED", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE", "ANTIVIRUS_URL",
-]  # fmt: skip
+    "DEBUG",
+    "SECRET_KEY",
+    "SITE_URL",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "ALLOWED_HOSTS",
+    "DEMO_DATA_ALLOWED",
+    "STATIC_MANIFEST",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "ANTIVIRUS_URL",
+]
 
 
 def run(args, env_vars, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in PROJECT_VARIABLES}
     env.update(env_vars, VAR_DIR=str(tmp_path))
-    return subprocess.run(
-        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
 
 
 def read_settings(env_vars, tmp_path, *names):
@@ -47,17 +56,13 @@ def read_settings(env_vars, tmp_path, *names):
         "import django, json; django.setup(); from django.conf import settings as s; "
         f"print(json.dumps({{n: repr(getattr(s, n)) for n in {list(names)!r}}}))"
     )
-    result = run(
-        ["-c", code], {"DJANGO_SETTINGS_MODULE": "signalconso.settings", **env_vars}, tmp_path
-    )
+    result = run(["-c", code], {"DJANGO_SETTINGS_MODULE": "signalconso.settings", **env_vars}, tmp_path)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_production_values_pass_the_deploy_check(tmp_path):
-    result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path
-    )
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 

@@ -68,9 +68,8 @@ class Command(BaseCommand):
                 if user.is_administration_staff:
                     TOTPDevice.objects.update_or_create(
                         user=user,
-                        defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": timezone.now(),
-                                  "last_step": 0},
-                    )  # fmt: skip
+                        defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": timezone.now(), "last_step": 0},
+                    )
                 company = Company.objects.filter(siret=DEMO_COMPANY_SIRET).first()
                 if role == Role.PRO and company is not None:
                     CompanyAccess.objects.get_or_create(
