@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Comptes")
+
+    def ready(self) -> None:
+        from . import emails  # noqa: F401  (registers this app's emails with the outbox)

@@ -11,19 +11,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies.models import CompanyAccess
+from companies.activation import TRIES_PER_CODE, ActivationRefused
+from companies.models import AccessLevel, ActivationCode, CompanyAccess
+from companies.selectors import company_has_users
 from notifications.services import email_queue
-from reports.models import ActorKind, Event
+from signalconso.audit import ActorKind, EventKind, record_event
+from signalconso.refusals import Refused
 
 from .models import Invitation, Role, User
 
 INVITATION_VALIDITY = timedelta(days=60)
 
 
-class AccessRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class AccessRefused(Refused):
+    """An access or an invitation refused."""
 
 
 def _token_hash(token: str) -> str:
@@ -42,11 +43,11 @@ def company_access_give(*, company, email: str, level: str, by: User) -> Invitat
         if CompanyAccess.objects.filter(company=company, user=user).exists():
             raise AccessRefused(_("Cette personne a déjà accès à cette entreprise."))
         CompanyAccess.objects.create(company=company, user=user, level=level)
-        Event.objects.create(
+        record_event(
+            EventKind.ACCESS_GIVEN,
+            actor=ActorKind.PRO,
             company=company,
             user=by,
-            actor=ActorKind.PRO,
-            action="access_given",
             details={"email": email, "level": level},
         )
         email_queue(
@@ -63,11 +64,11 @@ def company_access_give(*, company, email: str, level: str, by: User) -> Invitat
         invited_by=by,
         expires_at=timezone.now() + INVITATION_VALIDITY,
     )
-    Event.objects.create(
+    record_event(
+        EventKind.ACCESS_INVITED,
+        actor=ActorKind.PRO,
         company=company,
         user=by,
-        actor=ActorKind.PRO,
-        action="access_invited",
         details={"email": email, "level": level},
     )
     email_queue(
@@ -119,11 +120,11 @@ def invitation_accept(
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    Event.objects.create(
+    record_event(
+        EventKind.INVITATION_ACCEPTED,
+        actor=ActorKind.PRO if user.is_pro else ActorKind.AGENT,
         company_id=invitation.company_id,
         user=user,
-        actor=ActorKind.PRO if user.is_pro else ActorKind.AGENT,
-        action="invitation_accepted",
         details={"email": user.email},
     )
     return user
@@ -139,16 +140,16 @@ def company_access_change(*, access: CompanyAccess, level: str | None, by: User)
         raise AccessRefused(_("L’entreprise doit garder au moins un administrateur : nommez-en un autre d’abord."))
     if level is None:
         access.delete()
-        action = "access_revoked"
+        kind = EventKind.ACCESS_REVOKED
     else:
         access.level = level
         access.save(update_fields=["level"])
-        action = "access_changed"
-    Event.objects.create(
+        kind = EventKind.ACCESS_CHANGED
+    record_event(
+        kind,
+        actor=ActorKind.PRO,
         company_id=access.company_id,
         user=by,
-        actor=ActorKind.PRO,
-        action=action,
         details={"email": access.user.email, "level": level},
     )
 
@@ -186,7 +187,31 @@ def agent_invite(*, email: str, role: str, by: User) -> Invitation:
             "url": settings.SITE_URL + reverse("accounts:invitation", args=[token]),
         },
     )
-    Event.objects.create(
-        user=by, actor=ActorKind.AGENT, action="agent_invited", details={"email": email, "role": role}
-    )
+    record_event(EventKind.AGENT_INVITED, actor=ActorKind.AGENT, user=by, details={"email": email, "role": role})
     return invitation
+
+
+@transaction.atomic
+def activation_complete(*, code_id: int, email: str, first_name: str, last_name: str, password: str) -> User:
+    """The code is used: the person becomes the company's administrator."""
+    row = ActivationCode.objects.select_for_update().select_related("company").get(pk=code_id)
+    now = timezone.now()
+    if row.used_at is not None or row.expires_at <= now or row.failed_attempts >= TRIES_PER_CODE:
+        raise ActivationRefused(_("Ce lien d’activation a déjà servi ou n’est plus valable."))
+    if company_has_users(row.company):
+        raise ActivationRefused(_("Cette entreprise a déjà un compte : demandez une invitation."))
+    email = User.objects.normalize_email(email)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name, role=Role.PRO
+        )
+    elif user.role != Role.PRO:
+        raise ActivationRefused(_("Cette adresse est celle d’un compte de l’administration."))
+    CompanyAccess.objects.get_or_create(company=row.company, user=user, defaults={"level": AccessLevel.ADMIN})
+    # This code is spent, and so are the other letters' codes.
+    ActivationCode.objects.filter(company=row.company, used_at__isnull=True).update(used_at=now)
+    record_event(
+        EventKind.COMPANY_ACTIVATED, actor=ActorKind.PRO, company=row.company, user=user, details={"email": email}
+    )
+    return user

@@ -17,7 +17,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from companies.forms import PasswordChoiceForm
 from notifications.services import email_queue
 
 from . import second_factor
@@ -26,6 +25,7 @@ from .forms import (
     EmailChangeForm,
     LoginForm,
     NamesForm,
+    PasswordChoiceForm,
     ResetRequestForm,
     SecondFactorForm,
     count_failure,

@@ -16,28 +16,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
 from notifications.services import email_queue
-from reports.models import ActorKind, Event, Report, ReportStatus
-from reports.receipts import FONTS_DIR
+from signalconso.refusals import Refused
 
 from .identifiers import clean_siret
 from .models import (
-    AccessLevel,
     ActivationCode,
-    ActivationLetter,
     Company,
-    CompanyAccess,
-    LetterBatch,
-    LetterKind,
 )
 from .selectors import company_has_users
 
@@ -49,10 +38,8 @@ TRY_WINDOW = 30 * 60
 TRIES_PER_CODE = 100
 
 
-class ActivationRefused(Exception):
-    def __init__(self, message: str, field: str = "code"):
-        super().__init__(message)
-        self.message, self.field = message, field
+class ActivationRefused(Refused):
+    """A company's activation refused: a wrong or spent code, or a company already active."""
 
 
 def _hash(code: str) -> str:
@@ -149,154 +136,4 @@ def _dead_code_message() -> str:
     )
 
 
-@transaction.atomic
-def activation_complete(*, code_id: int, email: str, first_name: str, last_name: str, password: str) -> User:
-    """The code is used: the person becomes the company's administrator."""
-    row = ActivationCode.objects.select_for_update().select_related("company").get(pk=code_id)
-    now = timezone.now()
-    if row.used_at is not None or row.expires_at <= now or row.failed_attempts >= TRIES_PER_CODE:
-        raise ActivationRefused(_("Ce lien d’activation a déjà servi ou n’est plus valable."))
-    if company_has_users(row.company):
-        raise ActivationRefused(_("Cette entreprise a déjà un compte : demandez une invitation."))
-    email = User.objects.normalize_email(email)
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name, role=Role.PRO
-        )
-    elif user.role != Role.PRO:
-        raise ActivationRefused(_("Cette adresse est celle d’un compte de l’administration."))
-    CompanyAccess.objects.get_or_create(company=row.company, user=user, defaults={"level": AccessLevel.ADMIN})
-    # This code is spent, and so are the other letters' codes.
-    ActivationCode.objects.filter(company=row.company, used_at__isnull=True).update(used_at=now)
-    Event.objects.create(
-        company=row.company, user=user, actor=ActorKind.PRO, action="company_activated", details={"email": email}
-    )
-    return user
-
-
 # --- Letters --------------------------------------------------------------------------
-
-
-LETTER_KINDS = [LetterKind.FIRST, LetterKind.REMINDER, LetterKind.LAST]
-LETTERS_AT_MOST = 3
-LETTER_INTERVAL = timedelta(days=28)
-
-
-def _letter(company: Company, kind: str) -> tuple[ActivationLetter, dict]:
-    """An unsaved letter with a fresh code, and what its page shows."""
-    row, code = activation_code_issue(company=company)
-    waiting = Report.objects.filter(company=company, status=ReportStatus.TRAITEMENT_EN_COURS).count()
-    letter = ActivationLetter(company=company, kind=kind, code=row, reports_waiting=waiting)
-    page = {
-        "company": company,
-        "kind": kind,
-        "code": format_code(code),
-        "expires_at": row.expires_at,
-        "reports_waiting": waiting,
-    }
-    return letter, page
-
-
-@transaction.atomic
-def activation_letter_create(*, company: Company, kind: str = LetterKind.FIRST) -> ActivationLetter:
-    """A letter for the company with a fresh code, drawn as a PDF and kept."""
-    letter, page = _letter(company, kind)
-    letter.pdf.save("letter.pdf", ContentFile(letters_pdf([page])), save=False)
-    letter.save()
-    Event.objects.create(
-        company=company,
-        actor=ActorKind.SYSTEM,
-        action="activation_letter",
-        details={"kind": kind, "letter": letter.pk},
-    )
-    return letter
-
-
-def companies_to_activate():
-    """Companies with reports waiting and no users, due a letter: none sent
-    yet, or the last posted more than 28 days × the letters posted ago; at
-    most 3 letters. Those with the most reports waiting first."""
-    now = timezone.now()
-    waiting = Report.objects.filter(company=OuterRef("pk"), status=ReportStatus.TRAITEMENT_EN_COURS)
-    reach = Q(company_id=OuterRef("pk"), user__is_active=True) | Q(
-        company__siren=OuterRef("siren"), company__is_head_office=True, user__is_active=True
-    )
-    posted = ActivationLetter.objects.filter(company=OuterRef("pk"), posted_at__isnull=False)
-    return (
-        Company.objects.filter(Exists(waiting))
-        .exclude(Exists(CompanyAccess.objects.filter(reach)))
-        .annotate(
-            waiting=Subquery(waiting.values("company").annotate(n=Count("pk")).values("n")[:1]),
-            sent=Coalesce(Subquery(posted.values("company").annotate(n=Count("pk")).values("n")[:1]), 0),
-            last_posted=Subquery(posted.order_by("-posted_at").values("posted_at")[:1]),
-        )
-        .filter(
-            Q(sent=0)
-            | Q(sent=1, last_posted__lt=now - LETTER_INTERVAL)
-            | Q(sent=2, last_posted__lt=now - 2 * LETTER_INTERVAL)
-        )
-        .order_by("-waiting", "siret")
-    )
-
-
-@transaction.atomic
-def letters_batch_prepare(*, companies, by) -> LetterBatch:
-    """One PDF with a letter (and a fresh code) for each company: the first,
-    the reminder or the last, after the letters already posted."""
-    batch = LetterBatch(created_by=by)
-    pages, letters = [], []
-    for company in companies:
-        sent = ActivationLetter.objects.filter(company=company, posted_at__isnull=False).count()
-        if sent >= LETTERS_AT_MOST:
-            continue
-        letter, page = _letter(company, LETTER_KINDS[sent])
-        letters.append(letter)
-        pages.append(page)
-    batch.pdf.save("courriers.pdf", ContentFile(letters_pdf(pages)), save=False)
-    batch.save()
-    for letter in letters:
-        letter.batch = batch
-        letter.save()
-        Event.objects.create(
-            company=letter.company,
-            user=by,
-            actor=ActorKind.AGENT,
-            action="activation_letter",
-            details={"kind": letter.kind, "letter": letter.pk},
-        )
-    return batch
-
-
-@transaction.atomic
-def letters_batch_posted(*, batch: LetterBatch, by) -> int:
-    """The agent confirms the letters went to the post."""
-    now = timezone.now()
-    if not LetterBatch.objects.filter(pk=batch.pk, posted_at__isnull=True).update(posted_at=now):
-        return 0  # confirmed already
-    letters = list(batch.letters.select_related("company"))
-    ActivationLetter.objects.filter(batch=batch).update(posted_at=now)
-    for letter in letters:
-        Event.objects.create(
-            company=letter.company,
-            user=by,
-            actor=ActorKind.AGENT,
-            action="activation_letter_posted",
-            details={"kind": letter.kind},
-        )
-    return len(letters)
-
-
-def letters_pdf(pages: list[dict]) -> bytes:
-    from weasyprint import HTML  # Pango is loaded only when a PDF is drawn
-
-    html = render_to_string(
-        "companies/activation_letter.html",
-        {
-            "letters": pages,
-            "site_url": settings.SITE_URL,
-            "today": timezone.localdate(),
-            "fonts_dir": FONTS_DIR.as_uri(),
-        },
-    )
-    return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf()

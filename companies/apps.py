@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Entreprises")
+
+    def ready(self) -> None:
+        from . import emails  # noqa: F401  (registers this app's emails with the outbox)

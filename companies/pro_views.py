@@ -9,15 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.forms import PasswordChoiceForm
 from accounts.models import Invitation, User
-from accounts.services import AccessRefused, company_access_change, company_access_give
+from accounts.services import AccessRefused, activation_complete, company_access_change, company_access_give
 from notifications.services import email_queue
 from reports.pro_forms import AccessInviteForm
 from reports.pro_views import pro_required
 from signalconso.ratelimit import client_ip, is_rate_limited
 
-from .activation import ActivationRefused, activation_check, activation_complete
-from .forms import ActivationForm, PasswordChoiceForm
+from .activation import ActivationRefused, activation_check
+from .forms import ActivationForm
 from .models import AccessLevel, ActivationCode, CompanyAccess
 
 ACTIVATION_SALT = "companies.activation"

@@ -1,14 +1,12 @@
 """Deciding which company a report is about, with the refusals the rules call
 for, and recording the websites consumers name."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import clean_siret, is_government_host, normalize_host
-from .models import Company, Website, WebsiteState
+from .models import Company, Website
 
 
 class CompanyRefused(ValidationError):
@@ -84,39 +82,3 @@ def website_for_report(*, address: str) -> Website:
         except IntegrityError:  # created by a concurrent request
             website = Website.objects.get(host=host)
     return website
-
-
-REATTACH_DAYS = 90
-
-
-@transaction.atomic
-def website_identify(*, website: Website, company: Company, user) -> int:
-    """The agents link a host to its company: the reports of the last 90 days
-    about it follow (sent to the company). Returns how many were sent."""
-    from django.utils import timezone
-
-    from reports import lifecycle
-    from reports.models import ActorKind, Event
-
-    Website.objects.filter(pk=website.pk).update(state=WebsiteState.IDENTIFIED, company=company)
-    Event.objects.create(
-        company=company, user=user, actor=ActorKind.AGENT, action="website_identified", details={"host": website.host}
-    )
-    since = timezone.now() - timedelta(days=REATTACH_DAYS)
-    sent = 0
-    for report in website.reports.filter(created_at__gte=since, company__isnull=True):
-        sent += lifecycle.report_attribute(report=report, company=company, user=user)
-    return sent
-
-
-def website_mark(*, website: Website, state: str, country: str = "", user=None) -> None:
-    """A host that is foreign, or a marketplace (its sellers are the companies)."""
-    from reports.models import ActorKind, Event
-
-    Website.objects.filter(pk=website.pk).update(state=state, country=country[:100])
-    Event.objects.create(
-        user=user,
-        actor=ActorKind.AGENT,
-        action="website_marked",
-        details={"host": website.host, "state": state, "country": country},
-    )

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from reports.models import ActorKind, Event
+from signalconso.audit import ActorKind, EventKind, record_event
+from signalconso.background import start_task
 from signalconso.locks import job_lock
 
 from .emails import REGISTRY, EmailGone
@@ -61,18 +62,9 @@ def email_queue(
         if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: _enqueue_send(row.pk))
+    # Sent at once by a worker; with the broker down, the sweeper sends it.
+    start_task("notifications.tasks.send_email", row.pk)
     return row
-
-
-def _enqueue_send(email_id: int) -> None:
-    from .tasks import send_email
-
-    try:
-        send_email.delay(email_id)
-    except Exception:
-        # The row waits for the sweeper: nothing is lost.
-        logger.warning("broker unreachable: email %s left to the sweeper", email_id, exc_info=True)
 
 
 def _message_id(row: OutgoingEmail) -> str:
@@ -118,12 +110,12 @@ def _sent(row: OutgoingEmail, email) -> None:
         to=to,
         last_error="",
     )
-    Event.objects.create(
+    record_event(
+        EventKind.EMAIL_SENT,
+        actor=ActorKind.SYSTEM,
         report_id=row.report_id,
         company_id=row.company_id,
         user_id=row.user_id,
-        actor=ActorKind.SYSTEM,
-        action="email_sent",
         details={"email": row.kind, "to": to, "outbox": row.pk},
     )
 

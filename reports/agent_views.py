@@ -23,11 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role
 from accounts.services import AccessRefused, agent_invite
-from companies.activation import companies_to_activate, letters_batch_posted, letters_batch_prepare
 from companies.models import Company, CompanyAccess, LetterBatch, Website, WebsiteState
 from companies.selectors import search_companies
-from companies.services import website_identify, website_mark
 from notifications.models import Subscription
+from signalconso.audit import ActorKind, EventKind, record_event
 
 from . import lifecycle
 from .agent_forms import (
@@ -43,19 +42,8 @@ from .agent_forms import (
 from .charts import stacked_bar_chart
 from .exports import export_request
 from .forms import AttachmentsForm, SiretForm
-from .models import (
-    ActorKind,
-    Bookmark,
-    Event,
-    Export,
-    ExportStatus,
-    Rating,
-    Report,
-    ReportStatus,
-    Response,
-    Review,
-    SavedSearch,
-)
+from .letters import companies_to_activate, letters_batch_posted, letters_batch_prepare
+from .models import Bookmark, Export, ExportStatus, Rating, Report, ReportStatus, Response, Review, SavedSearch
 from .search import reports_search
 from .selectors import report_timeline
 from .services import (
@@ -70,6 +58,7 @@ from .services import (
     report_tags_set,
 )
 from .views import attachments_context, stored_file_response
+from .websites import website_identify, website_mark
 
 PAGE_SIZE = 25
 ACTING_ROLES = (Role.AGENT, Role.FOOD_SAFETY_AGENT, Role.ADMIN)
@@ -637,9 +626,7 @@ def letter_batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The letters carry working activation codes: agents who post letters
     only, and every download leaves an event."""
     batch = get_object_or_404(LetterBatch, pk=pk)
-    Event.objects.create(
-        user=request.user, actor=ActorKind.AGENT, action="letters_downloaded", details={"batch": batch.pk}
-    )
+    record_event(EventKind.LETTERS_DOWNLOADED, actor=ActorKind.AGENT, user=request.user, details={"batch": batch.pk})
     return stored_file_response(batch.pdf, f"courriers-{batch.pk}.pdf", "application/pdf")
 
 

@@ -25,6 +25,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from signalconso.refusals import Refused
+
 pillow_heif.register_heif_opener()
 logger = logging.getLogger(__name__)
 
@@ -59,12 +61,8 @@ _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b
 _MAX_NAME_LENGTH = 120
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     """The file cannot be accepted; the message says why, naming the file."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

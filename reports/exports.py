@@ -10,18 +10,17 @@ from datetime import timedelta
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from signalconso.background import start_task
 from signalconso.locks import job_lock
+from signalconso.pdf import pdf_from_template
 
 from .agent_forms import ReportSearchForm
 from .models import Export, ExportKind, ExportStatus, Report, Response
-from .receipts import FONTS_DIR
 from .search import reports_search
 
 logger = logging.getLogger(__name__)
@@ -54,13 +53,10 @@ COLUMNS = [
 
 def export_request(*, user, kind: str, query: str = "", references=()) -> Export:
     """Queues an export; the worker builds it after commit."""
-    from .services import enqueue
-    from .tasks import build_export
-
     export = Export.objects.create(
         user=user, kind=kind, query=query[:2000], references=list(references)[:PDF_MAX_REPORTS]
     )
-    transaction.on_commit(lambda: enqueue(build_export, export.pk))
+    start_task("reports.tasks.build_export", export.pk)
     return export
 
 
@@ -125,14 +121,8 @@ def _build_xlsx(export: Export) -> int:
 
 
 def _build_pdf(export: Export) -> int:
-    from weasyprint import HTML  # Pango is loaded only when a PDF is drawn
-
     reports = list(_reports_of(export).select_related("website", "response")[:PDF_MAX_REPORTS])
-    html = render_to_string(
-        "agents/reports_pdf.html",
-        {"items": [(r, _response(r)) for r in reports], "fonts_dir": FONTS_DIR.as_uri()},
-    )
-    pdf = HTML(string=html, base_url=str(FONTS_DIR)).write_pdf()
+    pdf = pdf_from_template("agents/reports_pdf.html", {"items": [(r, _response(r)) for r in reports]})
     export.file.save("export.pdf", ContentFile(pdf), save=False)
     return len(reports)
 

@@ -24,14 +24,14 @@ from accounts.models import Role
 from companies.selectors import company_has_users, company_users_to_alert
 from notifications.models import DepartmentOffice, OutgoingEmail
 from notifications.services import email_queue
+from signalconso.audit import ActorKind, EventKind, record_event
+from signalconso.refusals import Refused
 
 from .attachments import stored_files_delete
 from .models import (
     ENGAGEMENT_DELAY_DAYS,
     RESPONSE_REASONS,
-    ActorKind,
     Attachment,
-    Event,
     Report,
     ReportStatus,
     Response,
@@ -78,13 +78,9 @@ WAITING_FOR_COMPANY = (S.TRAITEMENT_EN_COURS, S.TRANSMIS)
 MESSAGE_MAX_LENGTH = 10_000
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(Refused):
     """The move is not allowed from the report's status; `message` says why,
     in words a view can show."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Birth ---------------------------------------------------------------------------
@@ -191,17 +187,6 @@ def _move(report: Report, action: str, new_status: str, **fields) -> str:
     return old
 
 
-def _event(report: Report, action: str, *, actor: str, user=None, **details) -> Event:
-    return Event.objects.create(
-        report=report,
-        company_id=report.company_id,
-        user=user,
-        actor=actor,
-        action=action,
-        details=details,
-    )
-
-
 @transaction.atomic
 def report_mark_read(*, report: Report, user) -> bool:
     """A professional opens the report: the first time, it becomes read and
@@ -213,7 +198,9 @@ def report_mark_read(*, report: Report, user) -> bool:
         old = _move(report, "read", S.TRANSMIS, read_at=timezone.now())
     except IllegalTransition:
         return False  # a colleague opened it at the same moment
-    _event(report, "report_read", actor=ActorKind.PRO, user=user, **{"from": old, "to": S.TRANSMIS})
+    record_event(
+        EventKind.REPORT_READ, actor=ActorKind.PRO, report=report, user=user, details={"from": old, "to": S.TRANSMIS}
+    )
     email_consumer(report, "consumer_report_read", dedupe_key=f"read:{report.pk}")
     return True
 
@@ -259,15 +246,12 @@ def report_answer(
     ).exclude(scan_state=ScanState.INFECTED)
     file_count = files.update(report=report)
     report_index([report.pk])
-    _event(
-        report,
-        "report_answered",
+    record_event(
+        EventKind.REPORT_ANSWERED,
         actor=ActorKind.PRO,
+        report=report,
         user=user,
-        kind=kind,
-        reason=reason,
-        files=file_count,
-        **{"from": old, "to": new_status},
+        details={"kind": kind, "reason": reason, "files": file_count, "from": old, "to": new_status},
     )
     email_consumer(report, "consumer_report_answered", dedupe_key=f"answered:{report.pk}")
     email_professionals(report, "pro_answer_acknowledgement", [user], dedupe_key=f"answer-ack:{report.pk}")
@@ -283,7 +267,9 @@ def report_expire(*, report: Report) -> None:
         raise IllegalTransition(_("Le délai de ce signalement n’est pas écoulé."))
     new_status = S.NON_CONSULTE if report.status == S.TRAITEMENT_EN_COURS else S.CONSULTE_IGNORE
     old = _move(report, "expire", new_status, closed_at=now)
-    _event(report, "report_closed", actor=ActorKind.SYSTEM, **{"from": old, "to": new_status})
+    record_event(
+        EventKind.REPORT_CLOSED, actor=ActorKind.SYSTEM, report=report, details={"from": old, "to": new_status}
+    )
     kind = "consumer_closed_unread" if new_status == S.NON_CONSULTE else "consumer_closed_unanswered"
     email_consumer(report, kind, dedupe_key=f"closed:{report.pk}:{report.expires_at.isoformat()}")
 
@@ -296,13 +282,12 @@ def report_reopen(*, report: Report, user) -> None:
     new_status = S.TRAITEMENT_EN_COURS if report.status == S.NON_CONSULTE else S.TRANSMIS
     now = timezone.now()
     old = _move(report, "reopen", new_status, expires_at=now + REOPEN_DELAY, closed_at=None, reminded_at=now)
-    _event(
-        report,
-        "report_reopened",
+    record_event(
+        EventKind.REPORT_REOPENED,
         actor=ActorKind.AGENT,
+        report=report,
         user=user,
-        expires_at=report.expires_at.isoformat(),
-        **{"from": old, "to": new_status},
+        details={"expires_at": report.expires_at.isoformat(), "from": old, "to": new_status},
     )
     if report.company is None:
         return
@@ -329,7 +314,9 @@ def report_attribute(*, report: Report, company, user) -> bool:
         reminded_at=now,
         **company.report_snapshot(),
     )
-    _event(report, "company_attributed", actor=ActorKind.AGENT, user=user, siret=company.siret)
+    record_event(
+        EventKind.COMPANY_ATTRIBUTED, actor=ActorKind.AGENT, report=report, user=user, details={"siret": company.siret}
+    )
     _alert_company(report)
     report_index([report.pk])
     return True
@@ -394,13 +381,12 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
         event.details = {**event.details, "to": []}
         event.save(update_fields=["details"])
     report_index([report.pk])
-    _event(
-        report,
-        "report_anonymised",
+    record_event(
+        EventKind.REPORT_ANONYMISED,
         actor=ActorKind.AGENT if user else ActorKind.SYSTEM,
+        report=report,
         user=user,
-        at_consumer_request=at_consumer_request,
-        **{"from": old},
+        details={"at_consumer_request": at_consumer_request, "from": old},
     )
     if at_consumer_request and email:
         email_queue(

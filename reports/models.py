@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from companies.models import CompanyAccess
+from signalconso.audit import ActorKind
 
 
 def localized(obj, field: str) -> str:
@@ -470,36 +471,6 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} : {self.get_rating_display()}"
-
-
-class ActorKind(models.TextChoices):
-    CONSUMER = "consumer", _("Consommateur")
-    PRO = "pro", _("Professionnel")
-    AGENT = "agent", _("Agent")
-    SYSTEM = "system", _("Système")
-
-
-class Event(models.Model):
-    """Something that happened to a report or a company: an action of anybody,
-    or an email sent. The history the agents read."""
-
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    company = models.ForeignKey(
-        "companies.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
-    )
-    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
-    actor = models.CharField(_("acteur"), max_length=10, choices=ActorKind.choices)
-    action = models.CharField(_("action"), max_length=50)
-    details = models.JSONField(_("détails"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("date"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("événement")
-        verbose_name_plural = _("événements")
-        indexes = [models.Index(fields=["report", "created_at"], name="event_report_created")]
-
-    def __str__(self) -> str:
-        return f"{self.action} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class ScanState(models.TextChoices):

@@ -17,23 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role
 from companies.models import CompanyAccess
+from signalconso.audit import ActorKind
 
 from . import lifecycle
 from .forms import AttachmentsForm
-from .models import (
-    ActorKind,
-    Attachment,
-    Event,
-    Rating,
-    Report,
-    ReportStatus,
-    Response,
-    ResponseKind,
-    Review,
-    ReviewAbout,
-)
+from .models import Attachment, Rating, Report, ReportStatus, Response, ResponseKind, Review, ReviewAbout
 from .pro_forms import TABS, AnswerForm, ReportFilterForm
-from .services import attachment_discard, attachments_add
+from .services import attachment_discard, attachments_add, engagement_mark_honoured
 from .views import attachments_context
 
 PAGE_SIZE = 20
@@ -270,16 +260,7 @@ def engagements(request: HttpRequest) -> HttpResponse:
 def engagement_honoured(request: HttpRequest, reference: str) -> HttpResponse:
     report = _report_or_404(request, reference)
     response = get_object_or_404(Response, report=report, kind=ResponseKind.ACCEPTED)
-    if Response.objects.filter(pk=response.pk, engagement_honoured_at__isnull=True).update(
-        engagement_honoured_at=timezone.now()
-    ):
-        Event.objects.create(
-            report=report,
-            company_id=report.company_id,
-            user=request.user,
-            actor=ActorKind.PRO,
-            action="engagement_honoured",
-        )
+    if engagement_mark_honoured(response=response, user=request.user):
         messages.success(request, _("L’engagement est noté comme tenu. Merci."))
     return redirect("pro:engagements")
 

@@ -2,18 +2,14 @@
 of their emails: the follow-up page, the review of the answer, the
 re-attribution of a report the company says is not its own."""
 
-from pathlib import Path
-
-import dsfr
 from django.core import signing
-from django.template.loader import render_to_string
 from django.utils import translation
+
+from signalconso.pdf import pdf_from_template
 
 from .models import Report
 
 FOLLOW_UP_SALT = "reports.follow-up"
-# The State's typeface, shipped with the design system.
-FONTS_DIR = Path(dsfr.__file__).resolve().parent / "static" / "dsfr" / "dist" / "fonts"
 
 
 def follow_up_token(report: Report) -> str:
@@ -63,11 +59,8 @@ def reattribution_from_token(token: str) -> Report | None:
 
 
 def receipt_pdf(report: Report) -> bytes:
-    from weasyprint import HTML  # imported late: Pango is loaded only when a PDF is drawn
-
     with translation.override(report.language):
-        html = render_to_string("reports/receipt.html", {"report": report, "fonts_dir": FONTS_DIR.as_uri()})
-    return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf()
+        return pdf_from_template("reports/receipt.html", {"report": report})
 
 
 def receipt_filename(report: Report) -> str:

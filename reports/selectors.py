@@ -1,6 +1,8 @@
 """Reads about reports, always through the reader's scope."""
 
-from .models import Event, Report
+from signalconso.audit import Event
+
+from .models import Report
 
 
 def report_timeline(report: Report) -> list[Event]:

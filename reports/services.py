@@ -18,7 +18,10 @@ from companies.identifiers import department_from_postal_code
 from companies.models import Company, WebsiteState
 from companies.selectors import company_has_users
 from companies.services import company_for_report, website_for_report
+from signalconso.audit import ActorKind, EventKind, record_event
+from signalconso.background import start_task
 from signalconso.locks import job_lock
+from signalconso.refusals import Refused
 
 from . import antivirus, lifecycle, verification
 from .attachments import AttachmentRefused, display_name, prepare, stored_files_delete
@@ -31,12 +34,10 @@ from .forms import (
     choice_label,
 )
 from .models import (
-    ActorKind,
     Attachment,
     BlockedEmail,
     Bookmark,
     Comment,
-    Event,
     Inspection,
     QuestionKind,
     Report,
@@ -49,7 +50,6 @@ from .models import (
     Tag,
 )
 from .search import report_index
-from .tasks import scan_attachment
 from .wizard import Draft
 
 logger = logging.getLogger(__name__)
@@ -59,13 +59,8 @@ MAX_REPORTS_PER_DAY_TO_ONE_COMPANY = 2
 MAX_REPORTS_PER_WEEK_TO_ONE_COMPANY = 3
 
 
-class ReportRefused(Exception):
+class ReportRefused(Refused):
     """The report cannot be filed as it is; `message` says why and what to do."""
-
-    def __init__(self, message: str, step: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.step = step
 
 
 class Blocked(Exception):
@@ -108,10 +103,10 @@ def _company_fields(draft: Draft) -> dict:
             fields["postal_code"] = form.cleaned_data["postal_code"]
             fields["company_name"] = form.cleaned_data["name"]
         elif draft.company_kind != "none":
-            raise ReportRefused(_("Indiquez l’entreprise concernée."), step="entreprise")
+            raise ReportRefused(_("Indiquez l’entreprise concernée."), field="entreprise")
     except (ValidationError, KeyError) as error:
         message = " ".join(error.messages) if isinstance(error, ValidationError) else ""
-        raise ReportRefused(message or _("Indiquez de nouveau l’entreprise concernée."), step="entreprise") from error
+        raise ReportRefused(message or _("Indiquez de nouveau l’entreprise concernée."), field="entreprise") from error
     found = fields["company"]
     if found is not None:
         fields.update(found.report_snapshot())
@@ -127,7 +122,7 @@ def _details(draft: Draft, questions) -> tuple[DetailsForm, list[dict]]:
         data[f"q_{slug}"] = value
     form = DetailsForm(_QueryDict(data), questions=questions)
     if not form.is_valid():
-        raise ReportRefused(_("Vérifiez les détails du problème."), step="details")
+        raise ReportRefused(_("Vérifiez les détails du problème."), field="details")
     answers = []
     for question in questions:
         value = form.cleaned_data.get(f"q_{question.slug}")
@@ -208,7 +203,7 @@ def report_submit(*, draft: Draft, language: str) -> Report:
     back to) when something no longer holds, Blocked for a blocked sender."""
     category = draft.category
     if category is None or not draft.is_done("probleme"):
-        raise ReportRefused(_("Ce type de problème n’est plus proposé : choisissez-en un autre."), step="probleme")
+        raise ReportRefused(_("Ce type de problème n’est plus proposé : choisissez-en un autre."), field="probleme")
     questions = category.questions_on_path()
     company_fields = _company_fields(draft)
     details, answers = _details(draft, questions)
@@ -221,10 +216,10 @@ def report_submit(*, draft: Draft, language: str) -> Report:
     )
     consumer = ConsumerForm(draft.get("consumer"), goes_to_company=goes_to_company)
     if not consumer.is_valid():
-        raise ReportRefused(_("Vérifiez vos coordonnées."), step="coordonnees")
+        raise ReportRefused(_("Vérifiez vos coordonnées."), field="coordonnees")
     email = consumer.cleaned_data["email"]
     if not verification.is_verified(email):
-        raise ReportRefused(_("Confirmez d’abord votre adresse électronique."), step="coordonnees")
+        raise ReportRefused(_("Confirmez d’abord votre adresse électronique."), field="coordonnees")
     if BlockedEmail.objects.filter(email=email).exists():
         raise Blocked
 
@@ -272,25 +267,16 @@ def report_submit(*, draft: Draft, language: str) -> Report:
         .values_list("pk", flat=True)[: settings.ATTACHMENT_MAX_COUNT]
     )
     file_count = Attachment.objects.filter(pk__in=list(files)).update(report=report)
-    Event.objects.create(
+    record_event(
+        EventKind.REPORT_SUBMITTED,
+        actor=ActorKind.CONSUMER,
         report=report,
         company=company,
-        actor=ActorKind.CONSUMER,
-        action="report_submitted",
         details={"status": status, "reference": report.reference, "files": file_count},
     )
     report_index([report.pk])
     lifecycle.report_filed(report=report)
     return report
-
-
-def enqueue(task, *args) -> None:
-    """Sends a task to the workers; with the broker down, a periodic job
-    catches up (the outbox's sweeper, the rescan of pending files)."""
-    try:
-        task.delay(*args)
-    except Exception:
-        logger.warning("broker unreachable: %s%r left to its periodic job", task.name, args, exc_info=True)
 
 
 # --- Attachments ------------------------------------------------------------------------
@@ -344,7 +330,7 @@ def _attachment_store(prepared, *, origin: str, user) -> Attachment:
     )
     attachment.file.save("upload", prepared.content, save=False)
     attachment.save()
-    transaction.on_commit(lambda: enqueue(scan_attachment, attachment.pk))
+    start_task("reports.tasks.scan_attachment", attachment.pk)
     return attachment
 
 
@@ -399,11 +385,10 @@ def attachment_scan(*, attachment_id: int) -> str | None:
             file="",
         ):
             report = attachment.report
-            Event.objects.create(
-                report=report,
-                company_id=report.company_id if report else None,
+            record_event(
+                EventKind.ATTACHMENT_INFECTED,
                 actor=ActorKind.SYSTEM,
-                action="attachment_infected",
+                report=report,
                 details={
                     "attachment": str(attachment.uid),
                     "name": attachment.name,
@@ -480,10 +465,8 @@ def attachments_purge_orphans() -> int:
 # --- After the answer: the consumer's review, the re-attribution --------------------------
 
 
-class ReviewRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ReviewRefused(Refused):
+    """The consumer's review cannot be recorded."""
 
 
 @transaction.atomic
@@ -505,14 +488,21 @@ def review_create(*, report: Report, about: str, rating: str, comment: str = "")
             review = Review.objects.create(report=report, about=about, rating=rating, comment=(comment or "").strip())
     except IntegrityError:
         raise ReviewRefused(_("Vous avez déjà donné votre avis : merci.")) from None
-    Event.objects.create(
-        report=report,
-        company_id=report.company_id,
-        actor=ActorKind.CONSUMER,
-        action="review_given",
-        details={"about": about, "rating": rating},
+    record_event(
+        EventKind.REVIEW_GIVEN, actor=ActorKind.CONSUMER, report=report, details={"about": about, "rating": rating}
     )
     return review
+
+
+@transaction.atomic
+def engagement_mark_honoured(*, response: Response, user) -> bool:
+    """The company says it kept its engagement; returns whether this was news."""
+    if not Response.objects.filter(pk=response.pk, engagement_honoured_at__isnull=True).update(
+        engagement_honoured_at=timezone.now()
+    ):
+        return False
+    record_event(EventKind.ENGAGEMENT_HONOURED, actor=ActorKind.PRO, report=response.report, user=user)
+    return True
 
 
 REATTRIBUTION_DAYS = 15
@@ -605,19 +595,18 @@ def report_reattribute(*, report: Report, company: Company) -> Report:
             copy.file.save("copy", File(stream), save=False)
         copy.save()
         if copy.scan_state == ScanState.PENDING:
-            transaction.on_commit(lambda pk=copy.pk: enqueue(scan_attachment, pk))
-    Event.objects.create(
-        report=report,
-        company_id=report.company_id,
+            start_task("reports.tasks.scan_attachment", copy.pk)
+    record_event(
+        EventKind.REPORT_REATTRIBUTED,
         actor=ActorKind.CONSUMER,
-        action="report_reattributed",
+        report=report,
         details={"to": new.reference, "siret": company.siret},
     )
-    Event.objects.create(
+    record_event(
+        EventKind.REPORT_SUBMITTED,
+        actor=ActorKind.CONSUMER,
         report=new,
         company=company,
-        actor=ActorKind.CONSUMER,
-        action="report_submitted",
         details={"status": status, "reference": new.reference, "from": report.reference},
     )
     report_index([new.pk])
@@ -628,16 +617,8 @@ def report_reattribute(*, report: Report, company: Company) -> Report:
 # --- The agents' actions on a report -----------------------------------------------------
 
 
-class ActionRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def _agent_event(report: Report, user, action: str, **details) -> Event:
-    return Event.objects.create(
-        report=report, company_id=report.company_id, user=user, actor=ActorKind.AGENT, action=action, details=details
-    )
+class ActionRefused(Refused):
+    """An agent's action refused."""
 
 
 @transaction.atomic
@@ -647,7 +628,13 @@ def comment_add(*, report: Report, user, text: str, attachments=()) -> "Comment"
         pk__in=[a.pk for a in attachments], report__isnull=True, origin=ActorKind.AGENT
     ).exclude(scan_state=ScanState.INFECTED)
     count = files.update(report=report, comment=comment)
-    _agent_event(report, user, "comment_added", comment=comment.pk, files=count)
+    record_event(
+        EventKind.COMMENT_ADDED,
+        actor=ActorKind.AGENT,
+        report=report,
+        user=user,
+        details={"comment": comment.pk, "files": count},
+    )
     return comment
 
 
@@ -656,13 +643,12 @@ def inspection_record(*, report: Report, user, inspected_on, outcome: str, notes
     inspection = Inspection.objects.create(
         report=report, user=user, inspected_on=inspected_on, outcome=outcome, notes=notes.strip()
     )
-    _agent_event(
-        report,
-        user,
-        "inspection_recorded",
-        inspection=inspection.pk,
-        outcome=outcome,
-        inspected_on=inspected_on.isoformat(),
+    record_event(
+        EventKind.INSPECTION_RECORDED,
+        actor=ActorKind.AGENT,
+        report=report,
+        user=user,
+        details={"inspection": inspection.pk, "outcome": outcome, "inspected_on": inspected_on.isoformat()},
     )
     return inspection
 
@@ -682,15 +668,25 @@ def report_tags_set(*, report: Report, user, slugs: list[str]) -> None:
     report.tags.set(Tag.objects.filter(slug__in=slugs))
     after = set(slugs)
     if before != after:
-        _agent_event(report, user, "tags_changed", added=sorted(after - before), removed=sorted(before - after))
+        record_event(
+            EventKind.TAGS_CHANGED,
+            actor=ActorKind.AGENT,
+            report=report,
+            user=user,
+            details={"added": sorted(after - before), "removed": sorted(before - after)},
+        )
 
 
 @transaction.atomic
 def report_forward(*, report: Report, user, authority, note: str) -> None:
     """Records that the report went to another authority (the agent sends it
     through that authority's own channel)."""
-    _agent_event(
-        report, user, "report_forwarded", authority=authority.name, authority_id=authority.pk, note=note.strip()
+    record_event(
+        EventKind.REPORT_FORWARDED,
+        actor=ActorKind.AGENT,
+        report=report,
+        user=user,
+        details={"authority": authority.name, "authority_id": authority.pk, "note": note.strip()},
     )
 
 
@@ -713,7 +709,13 @@ def report_change_company(*, report: Report, user, company: Company) -> None:
         )
     before = report.company_siret
     lifecycle.report_redirect(report=report, company=company)
-    _agent_event(report, user, "company_changed", before=before, after=company.siret)
+    record_event(
+        EventKind.COMPANY_CHANGED,
+        actor=ActorKind.AGENT,
+        report=report,
+        user=user,
+        details={"before": before, "after": company.siret},
+    )
 
 
 @transaction.atomic
@@ -723,11 +725,11 @@ def report_delete_spam(*, report: Report, user) -> None:
     if user.role != "admin":
         raise ActionRefused(_("Seul un administrateur peut supprimer un signalement."))
     names = [a.file.name for a in report.attachments.all() if a.file.name]
-    Event.objects.create(
+    record_event(
+        EventKind.REPORT_DELETED,
+        actor=ActorKind.AGENT,
         company_id=report.company_id,
         user=user,
-        actor=ActorKind.AGENT,
-        action="report_deleted",
         details={"reference": report.reference},
     )
     report.delete()

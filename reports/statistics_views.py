@@ -9,17 +9,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from signalconso.background import send_task_now
+
 from . import statistics
 from .charts import bar_chart, line_chart
-from .services import enqueue
-from .tasks import refresh_statistics
 
 
 def _snapshot():
     """The latest figures; with none yet, a computation is queued."""
     snapshot = statistics.latest()
     if snapshot is None:
-        enqueue(refresh_statistics)
+        send_task_now("reports.tasks.refresh_statistics")
         snapshot = statistics.latest()  # computed at once when tasks run eagerly
     return snapshot
 

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from signalconso.refusals import Refused
+
 from .models import EmailVerification
 
 CODE_LIFETIME = timedelta(minutes=30)
@@ -55,10 +57,8 @@ def issue_code(email: str) -> str:
     return code
 
 
-class CodeRefused(Exception):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message, self.code = message, code
+class CodeRefused(Refused):
+    """A wrong, expired or exhausted email code."""
 
 
 def check_code(email: str, code: str) -> None:
@@ -86,11 +86,11 @@ def check_code(email: str, code: str) -> None:
     if outcome == "verified":
         return
     if outcome == "expired":
-        raise CodeRefused(_("Ce code a expiré : demandez-en un nouveau."), outcome)
+        raise CodeRefused(_("Ce code a expiré : demandez-en un nouveau."), field="code")
     left = MAX_ATTEMPTS - current.attempts
     if outcome == "too_many" or left == 0:
-        raise CodeRefused(_("Trop d’essais avec ce code : demandez-en un nouveau."), "too_many")
+        raise CodeRefused(_("Trop d’essais avec ce code : demandez-en un nouveau."), field="code")
     raise CodeRefused(
         _("Code incorrect. Vérifiez le dernier courriel reçu ; il vous reste %(left)s essai(s).") % {"left": left},
-        outcome,
+        field="code",
     )

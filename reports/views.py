@@ -20,10 +20,11 @@ from storages.backends.s3 import S3Storage
 
 from companies.models import WebsiteState
 from notifications.services import email_queue
+from signalconso.audit import ActorKind
 from signalconso.ratelimit import client_ip, is_rate_limited
 
 from . import forms, verification
-from .models import ActorKind, Attachment, Category, CompanyKind, Response, ReviewAbout
+from .models import Attachment, Category, CompanyKind, Response, ReviewAbout
 from .receipts import (
     follow_up_token,
     reattribution_from_token,
@@ -369,7 +370,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
             report = report_submit(draft=draft, language=get_language() or "fr")
         except ReportRefused as refusal:
             messages.error(request, refusal.message)
-            target = next((s for s in STEPS if s.slug == refusal.step), None)
+            target = next((s for s in STEPS if s.slug == refusal.field), None)
             return redirect(target.url_name if target else "reports:confirmation")
         except Blocked:
             # Looks like success, and nothing is kept.

@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from accounts.models import User
 from companies import activation
 from companies.models import ActivationCode, CompanyAccess, LetterKind
+from reports import letters
 
 from ..reports.factories import ReportFactory, company_user
 from .factories import CompanyFactory
@@ -125,7 +126,7 @@ def test_the_code_is_emailed_when_the_companys_address_is_known(django_capture_o
 def test_letters_carry_a_fresh_code_for_a_window_envelope(company, kind):
     ReportFactory(company=company)
     ReportFactory(company=company)
-    letter = activation.activation_letter_create(company=company, kind=kind)
+    letter = letters.activation_letter_create(company=company, kind=kind)
     assert letter.pdf.read()[:5] == b"%PDF-"
     assert letter.reports_waiting == 2 and letter.code.company == company
     html = render_to_string(
@@ -148,7 +149,7 @@ def test_letters_carry_a_fresh_code_for_a_window_envelope(company, kind):
     assert "K7PM-3QXT" in html and "2 signalements" in html and company.siret in html
     assert "/pro/activer/" in html
     assert ("Dernier rappel" in html) == (kind == "last")
-    second = activation.activation_letter_create(company=company, kind=kind)
+    second = letters.activation_letter_create(company=company, kind=kind)
     assert second.code != letter.code
 
 

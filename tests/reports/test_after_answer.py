@@ -14,8 +14,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from reports import lifecycle
-from reports.models import ActorKind, Attachment, Report, ReportStatus, ResponseKind, Review
+from reports.models import Attachment, Report, ReportStatus, ResponseKind, Review
 from reports.receipts import follow_up_token
+from signalconso.audit import ActorKind
 
 from ..companies.factories import CompanyFactory
 from .factories import ReportFactory, company_user

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from companies.activation import companies_to_activate
 from companies.models import ActivationLetter, LetterBatch, WebsiteState
 from reports import lifecycle
+from reports.letters import companies_to_activate
 from reports.models import ReportStatus, Review
 
 from ..companies.factories import CompanyFactory, WebsiteFactory

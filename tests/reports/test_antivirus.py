@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import antivirus, services
-from reports.models import ActorKind, Attachment, Event, ScanState
+from reports.models import Attachment, ScanState
+from signalconso.audit import ActorKind, Event
 
 from . import files
 

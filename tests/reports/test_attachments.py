@@ -13,8 +13,9 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from accounts.models import Role
 from reports import services
-from reports.models import ActorKind, Attachment, Event, Report, ScanState
+from reports.models import Attachment, Report, ScanState
 from reports.receipts import follow_up_token
+from signalconso.audit import ActorKind, Event
 
 from ..accounts.factories import UserFactory
 from ..companies.factories import CompanyFactory

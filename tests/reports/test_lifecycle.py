@@ -195,7 +195,8 @@ def test_an_admin_reopens_an_expired_report_for_three_days(sent, admin_user, age
 def test_anonymisation_erases_the_consumer_and_their_files(sent, admin_user, client):
     from django.core.files.base import ContentFile
 
-    from reports.models import ActorKind, Attachment
+    from reports.models import Attachment
+    from signalconso.audit import ActorKind
 
     report = ReportFactory()
     attachment = Attachment(

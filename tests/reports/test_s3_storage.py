@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import services
-from reports.models import ActorKind, Attachment, ScanState
+from reports.models import Attachment, ScanState
+from signalconso.audit import ActorKind
 
 from . import files
 from .test_attachments import _report

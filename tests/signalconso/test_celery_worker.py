@@ -171,7 +171,7 @@ def test_a_real_worker_sends_an_email_of_the_outbox_over_smtp(worker, broker_url
 
     report = ReportFactory()
     # The task is sent below, through Redis, to the worker's own queue.
-    monkeypatch.setattr("notifications.services._enqueue_send", lambda email_id: None)
+    monkeypatch.setattr("notifications.services.start_task", lambda name, *args: None)
     row = email_queue("consumer_acknowledgement", to=report.email, data={"report": report.pk}, report=report)
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     with celery_app.connection_for_write(broker_url) as conn:
