@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, RecoveryCode, TOTPDevice, User
+from accounts.models import Invitation, RecoveryCode, TOTPDevice, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):

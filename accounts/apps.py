@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self) -> None:
-        from . import emails  # noqa: F401  (registers this app's emails with the outbox)
+        from accounts import emails  # noqa: F401  (registers this app's emails with the outbox)

@@ -4,10 +4,9 @@ creates a company's first account, password reset, change of address."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from companies.emails import load_company, sample_company
 from notifications.emails import DataEmail, Email, EmailGone, register, site_link
-
-from .models import User
 
 
 def load_user(data: dict) -> User:

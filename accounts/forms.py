@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from notifications.services import email_queue
 from signalconso.ratelimit import client_ip
-
-from .models import User
 
 
 class LoginForm(AuthenticationForm):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import RecoveryCode, TOTPDevice, User
+from accounts.models import RecoveryCode, TOTPDevice, User
 
 ISSUER = "SignalConso"
 RECOVERY_CODES = 10

@@ -11,14 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Invitation, Role, User
 from companies.activation import TRIES_PER_CODE, ActivationRefused
 from companies.models import AccessLevel, ActivationCode, CompanyAccess
 from companies.selectors import company_has_users
 from notifications.services import email_queue
 from signalconso.audit import ActorKind, EventKind, record_event
 from signalconso.refusals import Refused
-
-from .models import Invitation, Role, User
 
 INVITATION_VALIDITY = timedelta(days=60)
 
@@ -135,8 +134,8 @@ def company_access_change(*, access: CompanyAccess, level: str | None, by: User)
     """Changes a colleague's level, or (level None) revokes their access. A
     company never loses its last administrator."""
     access = CompanyAccess.objects.select_for_update().get(pk=access.pk)
-    admins = CompanyAccess.objects.filter(company_id=access.company_id, level="admin")
-    if access.level == "admin" and level != "admin" and admins.count() <= 1:
+    admins = CompanyAccess.objects.filter(company_id=access.company_id, level=AccessLevel.ADMIN)
+    if access.level == AccessLevel.ADMIN and level != AccessLevel.ADMIN and admins.count() <= 1:
         raise AccessRefused(_("L’entreprise doit garder au moins un administrateur : nommez-en un autre d’abord."))
     if level is None:
         access.delete()

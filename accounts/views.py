@@ -17,10 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from notifications.services import email_queue
-
-from . import second_factor
-from .forms import (
+from accounts import second_factor
+from accounts.forms import (
     DepartmentsForm,
     EmailChangeForm,
     LoginForm,
@@ -32,8 +30,9 @@ from .forms import (
     failure_keys,
     too_many_failures,
 )
-from .models import User
-from .services import AccessRefused, invitation_accept, invitation_from_token
+from accounts.models import User
+from accounts.services import AccessRefused, invitation_accept, invitation_from_token
+from notifications.services import email_queue
 
 EMAIL_CHANGE_SALT = "accounts.email-change"
 EMAIL_CHANGE_MAX_AGE = 24 * 3600

@@ -30,7 +30,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from reports.models import Category, Report  # noqa: E402
-from reports.search import VECTOR_SQL, reports_search  # noqa: E402
+from reports.search import VECTOR_SQL, ReportFilters, reports_search  # noqa: E402
 
 WORDS = (
     "prix produit magasin caisse étiquette remboursement livraison colis commande garantie "
@@ -107,9 +107,9 @@ def main() -> None:
                 cursor.fetchall()
 
         def ours(word=word):
-            list(reports_search(agent, {"texte": word}).values_list("pk", flat=True)[:26])
+            list(reports_search(agent, ReportFilters(text=word)).values_list("pk", flat=True)[:26])
 
-        found = reports_search(agent, {"texte": word}).values_list("pk", flat=True)[:26]
+        found = reports_search(agent, ReportFilters(text=word)).values_list("pk", flat=True)[:26]
         print(
             f"{word!r:>18}: {len(found)} shown | naive p50 {timed(naive)[0]:8.1f} ms "
             f"max {timed(naive)[1]:8.1f} | ours p50 {timed(ours)[0]:8.1f} ms max {timed(ours)[1]:8.1f}"

@@ -20,15 +20,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from companies.identifiers import clean_siret
+from companies.models import ActivationCode, Company
+from companies.selectors import company_has_users
 from notifications.services import email_queue
 from signalconso.refusals import Refused
-
-from .identifiers import clean_siret
-from .models import (
-    ActivationCode,
-    Company,
-)
-from .selectors import company_has_users
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
@@ -40,6 +36,8 @@ TRIES_PER_CODE = 100
 
 class ActivationRefused(Refused):
     """A company's activation refused: a wrong or spent code, or a company already active."""
+
+    default_field = "code"
 
 
 def _hash(code: str) -> str:

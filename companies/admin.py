@@ -6,9 +6,9 @@ from django.db import connection
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import normalize_host
-from .models import ActivationLetter, Company, Website
-from .selectors import search_companies
+from companies.identifiers import normalize_host
+from companies.models import ActivationLetter, Company, Website
+from companies.selectors import search_companies
 
 
 class EstimatedCountPaginator(Paginator):

@@ -7,4 +7,4 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Entreprises")
 
     def ready(self) -> None:
-        from . import emails  # noqa: F401  (registers this app's emails with the outbox)
+        from companies import emails  # noqa: F401  (registers this app's emails with the outbox)

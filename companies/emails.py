@@ -5,9 +5,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company
 from notifications.emails import Email, EmailGone, register, site_link
-
-from .models import Company
 
 
 def load_company(data: dict) -> Company:

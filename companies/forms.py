@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from companies.services import CompanyRefused, company_for_report
+
 
 class ActivationForm(forms.Form):
     siret = forms.CharField(
@@ -20,3 +22,24 @@ class ActivationForm(forms.Form):
         help_text=_("Nous y enverrons le lien pour choisir votre mot de passe."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class SiretForm(forms.Form):
+    siret = forms.CharField(
+        label=_("Numéro SIRET de l’établissement"),
+        max_length=20,
+        help_text=_("14 chiffres, souvent en bas des factures. Exemple : 732 829 320 00074"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    suggestion = None
+
+    def clean_siret(self):
+        try:
+            company = company_for_report(siret=self.cleaned_data["siret"])
+        except CompanyRefused as refusal:
+            # A closed establishment: its open head office may be chosen instead.
+            self.suggestion = refusal.suggestion
+            raise
+        self.company = company
+        return company.siret

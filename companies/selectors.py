@@ -32,8 +32,8 @@ from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Qu
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import clean_siret_or_siren, fold
-from .models import Company, CompanyAccess
+from companies.identifiers import clean_siret_or_siren, fold
+from companies.models import Company, CompanyAccess
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200

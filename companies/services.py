@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import clean_siret, is_government_host, normalize_host
-from .models import Company, Website
+from companies.identifiers import clean_siret, is_government_host, normalize_host
+from companies.models import Company, Website
 
 
 class CompanyRefused(ValidationError):

@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from companies.identifiers import department_from_commune_code, department_from_postal_code
+from companies.models import Company, LegalUnit, SetAsideIndex
 from signalconso.locks import job_lock
-
-from .identifiers import department_from_commune_code, department_from_postal_code
-from .models import Company, LegalUnit, SetAsideIndex
 
 ESTABLISHMENTS = "establishments"
 LEGAL_UNITS = "legal_units"

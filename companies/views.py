@@ -6,10 +6,9 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from companies.models import Company
+from companies.selectors import search_companies
 from signalconso.ratelimit import client_ip, is_rate_limited
-
-from .models import Company
-from .selectors import search_companies
 
 
 def company_as_json(company: Company) -> dict:

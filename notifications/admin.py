@@ -7,8 +7,8 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .emails import REGISTRY
-from .models import DepartmentOffice, OutgoingEmail, Subscription
+from notifications.emails import REGISTRY
+from notifications.models import DepartmentOffice, OutgoingEmail, Subscription
 
 AUDIENCES = {
     "consumer": _("Consommateurs"),

@@ -8,12 +8,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from notifications.emails import REGISTRY, EmailGone
+from notifications.models import EmailStatus, OutgoingEmail
 from signalconso.audit import ActorKind, EventKind, record_event
 from signalconso.background import start_task
 from signalconso.locks import job_lock
-
-from .emails import REGISTRY, EmailGone
-from .models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 

@@ -3,9 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from reports.models import Attachment, Authority, BlockedEmail, Category, DetailQuestion, Report, Response, Review, Tag
 from signalconso.audit import Event
-
-from .models import Attachment, Authority, BlockedEmail, Category, DetailQuestion, Report, Response, Review, Tag
 
 
 class DetailQuestionInline(admin.StackedInline):

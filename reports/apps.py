@@ -7,4 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Signalements")
 
     def ready(self) -> None:
-        from . import emails  # noqa: F401  (registers this app's emails with the outbox)
+        # Registers the emails of each audience with the outbox.
+        from reports.agents import emails as agents_emails  # noqa: F401
+        from reports.pro import emails as pro_emails  # noqa: F401
+        from reports.wizard import emails as consumer_emails  # noqa: F401

@@ -13,7 +13,7 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Category, CompanyKind, DetailQuestion, QuestionKind, Tag
+from reports.models import Category, CompanyKind, DetailQuestion, QuestionKind, Tag
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "data" / "categories.yaml"
 

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Company
-
-from .models import Category, Report, ReportStatus, Response, ResponseKind, Review
-from .search import report_index
+from reports.models import Category, Report, ReportStatus, Response, ResponseKind, Review, ReviewAbout
+from reports.search import report_index
 
 DESCRIPTIONS = [
     "Le prix affiché en rayon n’était pas celui payé en caisse.",
@@ -43,7 +42,7 @@ def demo_reports(count: int = 300, seed: int = 7) -> int:
         report = Report.objects.create(
             reference=f"SC-DEMO-{n:04d}",
             language="fr",
-            status=ReportStatus.TRAITEMENT_EN_COURS,
+            status=ReportStatus.SENT,
             expires_at=filed + timedelta(days=25),
             category=category,
             category_path=[node.title for node in category.path()],
@@ -71,20 +70,20 @@ def demo_reports(count: int = 300, seed: int = 7) -> int:
                 answered = fields["read_at"] + timedelta(days=rng.uniform(0.1, 8))
                 Response.objects.filter(pk=response.pk).update(created_at=answered)
                 fields["status"] = {
-                    ResponseKind.ACCEPTED: ReportStatus.PROMESSE_ACTION,
-                    ResponseKind.REJECTED: ReportStatus.INFONDE,
-                    ResponseKind.NOT_CONCERNED: ReportStatus.MAL_ATTRIBUE,
+                    ResponseKind.ACCEPTED: ReportStatus.PROMISED,
+                    ResponseKind.REJECTED: ReportStatus.REJECTED,
+                    ResponseKind.NOT_CONCERNED: ReportStatus.NOT_CONCERNED,
                 }[kind]
                 if rng.random() < 0.6:
                     Review.objects.create(
                         report=report,
-                        about="answer",
+                        about=ReviewAbout.ANSWER,
                         rating=rng.choice(["positive", "positive", "neutral", "negative"]),
                     )
             else:
-                fields["status"] = ReportStatus.CONSULTE_IGNORE if old else ReportStatus.TRANSMIS
+                fields["status"] = ReportStatus.CLOSED_UNANSWERED if old else ReportStatus.READ
         elif old:
-            fields["status"] = ReportStatus.NON_CONSULTE
+            fields["status"] = ReportStatus.CLOSED_UNREAD
         # Demo data only: set as if the reports had lived their lives.
         Report.objects.filter(pk=report.pk).update(**fields)
         created.append(report.pk)

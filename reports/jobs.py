@@ -10,19 +10,14 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import QueryDict
 from django.utils import timezone
 
 from companies.models import CompanyAccess
 from companies.selectors import company_users_to_alert
-from notifications.models import Frequency, Subscription
 from notifications.services import email_queue
+from reports import lifecycle
+from reports.models import Report, ReportStatus, Response, ResponseKind
 from signalconso.locks import job_lock
-
-from . import lifecycle
-from .agent_forms import ReportSearchForm
-from .models import Report, ReportStatus, Response, ResponseKind
-from .search import reports_search
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +82,7 @@ def _remind(report: Report, now) -> int:
         reminder_count=number, reminded_at=now
     ):
         return 0
-    kind = "pro_reminder_unread" if report.status == ReportStatus.TRAITEMENT_EN_COURS else "pro_reminder_unanswered"
+    kind = "pro_reminder_unread" if report.status == ReportStatus.SENT else "pro_reminder_unanswered"
     key = f"reminder:{report.pk}:{report.expires_at:%Y%m%d%H%M}:{number}"
     lifecycle.email_professionals(report, kind, users, dedupe_key=key)
     return 1
@@ -127,7 +122,7 @@ def request_engagement_reviews() -> int:
             kind=ResponseKind.ACCEPTED,
             engagement_due_at__lte=now,
             engagement_review_requested_at__isnull=True,
-        ).exclude(report__status=ReportStatus.SUPPRESSION_RGPD)
+        ).exclude(report__status=ReportStatus.ANONYMISED)
         requested = 0
         for response in due.select_related("report").iterator(chunk_size=BATCH):
             with transaction.atomic():
@@ -184,7 +179,7 @@ def anonymise_old_reports() -> int:
         if not taken:
             return 0
         old = Report.objects.filter(created_at__lte=timezone.now() - ANONYMISE_AFTER).exclude(
-            status=ReportStatus.SUPPRESSION_RGPD
+            status=ReportStatus.ANONYMISED
         )
         done = 0
         for report in _in_batches(old):
@@ -194,52 +189,3 @@ def anonymise_old_reports() -> int:
                 continue  # anonymised meanwhile
             done += 1
         return done
-
-
-def subscription_filters(subscription) -> dict:
-    """The cleaned search filters of a subscription (as the search page's form)."""
-    query = QueryDict(mutable=True)
-    for key, values in (subscription.filters or {}).items():
-        query.setlist(key, values if isinstance(values, list) else [values])
-    form = ReportSearchForm(query)
-    return form.cleaned_data if form.is_valid() else None
-
-
-def send_subscription_digests() -> int:
-    """Each subscription due today (daily, or weekly on Monday) gets the new
-    reports matching its filters since its last digest, if any."""
-    with job_lock("send-subscription-digests") as taken:
-        if not taken:
-            return 0
-        now = timezone.now()
-        due = Subscription.objects.select_related("user")
-        if timezone.localdate(now).weekday() != 0:
-            due = due.filter(frequency=Frequency.DAILY)
-        sent = 0
-        for subscription in due.iterator():
-            filters = subscription_filters(subscription)
-            owner = subscription.user
-            if filters is None or owner is None or not owner.is_active:
-                continue
-            since = subscription.last_sent_until or subscription.created_at
-            reports = list(
-                reports_search(owner, filters)
-                .filter(created_at__gt=since, created_at__lte=now)
-                .values_list("pk", flat=True)[:500]
-            )
-            with transaction.atomic():
-                updated = Subscription.objects.filter(
-                    pk=subscription.pk, last_sent_until=subscription.last_sent_until
-                ).update(last_sent_until=now)
-                if not updated or not reports:
-                    continue
-                email_queue(
-                    "agent_digest",
-                    to=subscription.recipient,
-                    data={"name": subscription.name, "reports": reports, "period": subscription.frequency},
-                    user=owner,
-                    # Keyed by the start of its period: a second run sends the rest.
-                    dedupe_key=f"digest:{subscription.pk}:{since.isoformat()}",
-                )
-                sent += 1
-        return sent

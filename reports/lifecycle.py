@@ -22,13 +22,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from companies.selectors import company_has_users, company_users_to_alert
-from notifications.models import DepartmentOffice, OutgoingEmail
+from notifications.models import DepartmentOffice, EmailStatus, OutgoingEmail
 from notifications.services import email_queue
-from signalconso.audit import ActorKind, EventKind, record_event
-from signalconso.refusals import Refused
-
-from .attachments import stored_files_delete
-from .models import (
+from reports.files.checks import stored_files_delete
+from reports.models import (
     ENGAGEMENT_DELAY_DAYS,
     RESPONSE_REASONS,
     Attachment,
@@ -38,7 +35,9 @@ from .models import (
     ResponseKind,
     ScanState,
 )
-from .search import report_index
+from reports.search import report_index
+from signalconso.audit import ActorKind, EventKind, record_event
+from signalconso.refusals import Refused
 
 S = ReportStatus
 
@@ -53,28 +52,28 @@ NEW_REPORT_ALERTS_PER_HOUR = 10
 DANGEROUS_PRODUCT_TAG = "produit-dangereux"
 
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "read": {S.TRAITEMENT_EN_COURS: (S.TRANSMIS,)},
-    "answer": {S.TRANSMIS: (S.PROMESSE_ACTION, S.INFONDE, S.MAL_ATTRIBUE)},
-    "expire": {S.TRAITEMENT_EN_COURS: (S.NON_CONSULTE,), S.TRANSMIS: (S.CONSULTE_IGNORE,)},
-    "reopen": {S.NON_CONSULTE: (S.TRAITEMENT_EN_COURS,), S.CONSULTE_IGNORE: (S.TRANSMIS,)},
-    "anonymise": {status: (S.SUPPRESSION_RGPD,) for status in S if status != S.SUPPRESSION_RGPD},
+    "read": {S.SENT: (S.READ,)},
+    "answer": {S.READ: (S.PROMISED, S.REJECTED, S.NOT_CONCERNED)},
+    "expire": {S.SENT: (S.CLOSED_UNREAD,), S.READ: (S.CLOSED_UNANSWERED,)},
+    "reopen": {S.CLOSED_UNREAD: (S.SENT,), S.CLOSED_UNANSWERED: (S.READ,)},
+    "anonymise": {status: (S.ANONYMISED,) for status in S if status != S.ANONYMISED},
     # A website identified later: its recent reports go to the company.
-    "attribute": {S.NA: (S.TRAITEMENT_EN_COURS,)},
+    "attribute": {S.NOT_SENT: (S.SENT,)},
     # An administrator points an unanswered report at another company: it is
     # sent to that one afresh.
     "redirect": {
-        S.TRAITEMENT_EN_COURS: (S.TRAITEMENT_EN_COURS,),
-        S.TRANSMIS: (S.TRAITEMENT_EN_COURS,),
-        S.NON_CONSULTE: (S.TRAITEMENT_EN_COURS,),
-        S.CONSULTE_IGNORE: (S.TRAITEMENT_EN_COURS,),
+        S.SENT: (S.SENT,),
+        S.READ: (S.SENT,),
+        S.CLOSED_UNREAD: (S.SENT,),
+        S.CLOSED_UNANSWERED: (S.SENT,),
     },
 }
 ANSWER_STATUS = {
-    ResponseKind.ACCEPTED: S.PROMESSE_ACTION,
-    ResponseKind.REJECTED: S.INFONDE,
-    ResponseKind.NOT_CONCERNED: S.MAL_ATTRIBUE,
+    ResponseKind.ACCEPTED: S.PROMISED,
+    ResponseKind.REJECTED: S.REJECTED,
+    ResponseKind.NOT_CONCERNED: S.NOT_CONCERNED,
 }
-WAITING_FOR_COMPANY = (S.TRAITEMENT_EN_COURS, S.TRANSMIS)
+WAITING_FOR_COMPANY = (S.SENT, S.READ)
 MESSAGE_MAX_LENGTH = 10_000
 
 
@@ -87,12 +86,12 @@ class IllegalTransition(Refused):
 
 
 def initial_status(*, goes_to_company: bool) -> str:
-    return S.TRAITEMENT_EN_COURS if goes_to_company else S.NA
+    return S.SENT if goes_to_company else S.NOT_SENT
 
 
 def initial_expiry(*, status: str, company_has_users: bool, now: datetime) -> datetime | None:
     """When the company's time to answer runs out; None for a report it never gets."""
-    if status == S.NA:
+    if status == S.NOT_SENT:
         return None
     delay = EXPIRY_WHEN_COMPANY_HAS_USERS if company_has_users else EXPIRY_WHEN_COMPANY_HAS_NO_USERS
     return now + delay
@@ -102,7 +101,7 @@ def report_filed(*, report: Report) -> None:
     """The emails of a new report: the consumer's acknowledgement, the
     company's alert, and the departmental office's for a dangerous product."""
     email_consumer(report, "consumer_acknowledgement", dedupe_key=f"acknowledgement:{report.pk}")
-    if report.status == S.TRAITEMENT_EN_COURS and report.company is not None:
+    if report.status == S.SENT and report.company is not None:
         _alert_company(report)
     if report.tags.filter(slug=DANGEROUS_PRODUCT_TAG).exists() and report.department:
         office = DepartmentOffice.objects.filter(department=report.department).first()
@@ -192,14 +191,14 @@ def report_mark_read(*, report: Report, user) -> bool:
     """A professional opens the report: the first time, it becomes read and
     the consumer is told. An agent's opening changes nothing. Returns whether
     this opening was the first."""
-    if user.role != Role.PRO or report.status != S.TRAITEMENT_EN_COURS:
+    if user.role != Role.PRO or report.status != S.SENT:
         return False
     try:
-        old = _move(report, "read", S.TRANSMIS, read_at=timezone.now())
+        old = _move(report, "read", S.READ, read_at=timezone.now())
     except IllegalTransition:
         return False  # a colleague opened it at the same moment
     record_event(
-        EventKind.REPORT_READ, actor=ActorKind.PRO, report=report, user=user, details={"from": old, "to": S.TRANSMIS}
+        EventKind.REPORT_READ, actor=ActorKind.PRO, report=report, user=user, details={"from": old, "to": S.READ}
     )
     email_consumer(report, "consumer_report_read", dedupe_key=f"read:{report.pk}")
     return True
@@ -265,12 +264,12 @@ def report_expire(*, report: Report) -> None:
     now = timezone.now()
     if report.expires_at is None or report.expires_at > now:
         raise IllegalTransition(_("Le délai de ce signalement n’est pas écoulé."))
-    new_status = S.NON_CONSULTE if report.status == S.TRAITEMENT_EN_COURS else S.CONSULTE_IGNORE
+    new_status = S.CLOSED_UNREAD if report.status == S.SENT else S.CLOSED_UNANSWERED
     old = _move(report, "expire", new_status, closed_at=now)
     record_event(
         EventKind.REPORT_CLOSED, actor=ActorKind.SYSTEM, report=report, details={"from": old, "to": new_status}
     )
-    kind = "consumer_closed_unread" if new_status == S.NON_CONSULTE else "consumer_closed_unanswered"
+    kind = "consumer_closed_unread" if new_status == S.CLOSED_UNREAD else "consumer_closed_unanswered"
     email_consumer(report, kind, dedupe_key=f"closed:{report.pk}:{report.expires_at.isoformat()}")
 
 
@@ -279,7 +278,7 @@ def report_reopen(*, report: Report, user) -> None:
     """An administrator gives a report closed by its deadline 3 more days."""
     if user.role != Role.ADMIN:
         raise IllegalTransition(_("Seul un administrateur peut rouvrir un signalement."))
-    new_status = S.TRAITEMENT_EN_COURS if report.status == S.NON_CONSULTE else S.TRANSMIS
+    new_status = S.SENT if report.status == S.CLOSED_UNREAD else S.READ
     now = timezone.now()
     old = _move(report, "reopen", new_status, expires_at=now + REOPEN_DELAY, closed_at=None, reminded_at=now)
     record_event(
@@ -301,14 +300,14 @@ def report_attribute(*, report: Report, company, user) -> bool:
     """A report on a website the agents have just identified goes to its
     company, as if filed about it now. Returns whether it was sent."""
     hidden = report.tags.filter(hidden_from_company=True).exists()
-    if report.company_id or report.status != S.NA or report.question_only or hidden or company.country:
+    if report.company_id or report.status != S.NOT_SENT or report.question_only or hidden or company.country:
         return False
     now = timezone.now()
-    expires_at = initial_expiry(status=S.TRAITEMENT_EN_COURS, company_has_users=company_has_users(company), now=now)
+    expires_at = initial_expiry(status=S.SENT, company_has_users=company_has_users(company), now=now)
     _move(
         report,
         "attribute",
-        S.TRAITEMENT_EN_COURS,
+        S.SENT,
         company=company,
         expires_at=expires_at,
         reminded_at=now,
@@ -328,16 +327,14 @@ def report_redirect(*, report: Report, company) -> None:
     deadline, unread, no reminder yet, and the new company's alert. A report
     kept from companies (NA) only changes its company."""
     now = timezone.now()
-    if report.status == S.NA:
+    if report.status == S.NOT_SENT:
         Report.objects.filter(pk=report.pk).update(company=company, **company.report_snapshot())
     else:
-        expires_at = initial_expiry(
-            status=S.TRAITEMENT_EN_COURS, company_has_users=company_has_users(company), now=now
-        )
+        expires_at = initial_expiry(status=S.SENT, company_has_users=company_has_users(company), now=now)
         _move(
             report,
             "redirect",
-            S.TRAITEMENT_EN_COURS,
+            S.SENT,
             company=company,
             expires_at=expires_at,
             read_at=None,
@@ -360,7 +357,7 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
     old = _move(
         report,
         "anonymise",
-        S.SUPPRESSION_RGPD,
+        S.ANONYMISED,
         first_name="",
         last_name="",
         email="",
@@ -374,9 +371,9 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
     names = [a.file.name for a in files if a.file.name]
     Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
     transaction.on_commit(lambda: stored_files_delete(names))
-    OutgoingEmail.objects.filter(report=report, status="pending").update(status="cancelled")
+    OutgoingEmail.objects.filter(report=report, status=EmailStatus.PENDING).update(status=EmailStatus.CANCELLED)
     # The address goes from the outbox and the history too.
-    OutgoingEmail.objects.filter(report=report).exclude(status="sending").update(to=[])
+    OutgoingEmail.objects.filter(report=report).exclude(status=EmailStatus.SENDING).update(to=[])
     for event in report.events.filter(action="email_sent"):
         event.details = {**event.details, "to": []}
         event.save(update_fields=["details"])

@@ -9,15 +9,15 @@ whole date index backwards hoping to meet a rare word (seconds on millions of
 rows). Elsewhere (SQLite, `make run`) a plain `icontains`.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connection, models
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
-from companies.identifiers import normalize_host, normalize_phone
-
-from .models import Attachment, Category, Report, Review
+from reports.models import Attachment, Category, Report, Review, ReviewAbout
 
 VECTOR_SQL = """
     UPDATE reports_report r SET search_vector =
@@ -49,57 +49,88 @@ def category_and_below(slug: str) -> list[int]:
     return list(found)
 
 
-def reports_search(user, filters: dict):
-    """The reports this user may read that match the agents' search form's
-    cleaned data, newest first (or as `tri` says)."""
+class Order(models.TextChoices):
+    NEWEST = "newest", _("Les plus récents d’abord")
+    OLDEST = "oldest", _("Les plus anciens d’abord")
+    DEADLINE = "deadline", _("L’échéance la plus proche d’abord")
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What an agent looks for, already checked (reports.agents.forms makes it
+    from the search page's fields). Empty values filter nothing."""
+
+    text: str = ""
+    departments: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    category: str = ""  # a category's slug: that node and every node below it
+    statuses: tuple[str, ...] = ()
+    with_tags: tuple[str, ...] = ()
+    without_tags: tuple[str, ...] = ()
+    siret: str = ""  # 14 digits for an establishment, 9 for every one of a SIREN
+    company_name: str = ""
+    website: str = ""  # a host, as companies.identifiers.normalize_host gives it
+    phone: str = ""  # E.164, as normalize_phone gives it
+    country: str = ""
+    with_files: bool | None = None
+    rating: str = ""  # a Rating, or UNRATED
+    identity_shared: bool | None = None
+    order: str = Order.NEWEST
+
+
+UNRATED = "none"
+
+
+def reports_search(user, filters: ReportFilters):
+    """The reports this user may read that match the filters, newest first
+    (or as `filters.order` says)."""
     reports = Report.objects.visible_to(user).select_related("company", "category")
-    if filters.get("departements"):
-        reports = reports.filter(department__in=filters["departements"])
-    if filters.get("depuis"):
-        reports = reports.filter(created_at__date__gte=filters["depuis"])
-    if filters.get("jusqua"):
-        reports = reports.filter(created_at__date__lte=filters["jusqua"])
-    if filters.get("categorie"):
-        reports = reports.filter(category_id__in=category_and_below(filters["categorie"]))
-    if filters.get("statuts"):
-        reports = reports.filter(status__in=filters["statuts"])
+    if filters.departments:
+        reports = reports.filter(department__in=filters.departments)
+    if filters.since:
+        reports = reports.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        reports = reports.filter(created_at__date__lte=filters.until)
+    if filters.category:
+        reports = reports.filter(category_id__in=category_and_below(filters.category))
+    if filters.statuses:
+        reports = reports.filter(status__in=filters.statuses)
     tags = Report.tags.through.objects.filter(report_id=OuterRef("pk"))
-    if filters.get("avec_tags"):
-        for slug in filters["avec_tags"]:
-            reports = reports.filter(Exists(tags.filter(tag__slug=slug)))
-    if filters.get("sans_tags"):
-        reports = reports.exclude(Exists(tags.filter(tag__slug__in=filters["sans_tags"])))
-    siret = filters.get("siret")
-    if siret:
+    for slug in filters.with_tags:
+        reports = reports.filter(Exists(tags.filter(tag__slug=slug)))
+    if filters.without_tags:
+        reports = reports.exclude(Exists(tags.filter(tag__slug__in=filters.without_tags)))
+    if filters.siret:
         reports = (
-            reports.filter(company_siret=siret)
-            if len(siret) == 14
-            else reports.filter(company_siret__startswith=siret)
+            reports.filter(company_siret=filters.siret)
+            if len(filters.siret) == 14
+            else reports.filter(company_siret__startswith=filters.siret)
         )
-    if filters.get("entreprise"):
-        reports = reports.filter(company_name__icontains=filters["entreprise"])
-    if filters.get("site"):
-        reports = reports.filter(website__host=normalize_host(filters["site"]))
-    if filters.get("telephone"):
-        reports = reports.filter(phone=normalize_phone(filters["telephone"]) or filters["telephone"])
-    if filters.get("pays"):
-        reports = reports.filter(company_country__icontains=filters["pays"])
-    if filters.get("fichiers") in ("oui", "non"):
+    if filters.company_name:
+        reports = reports.filter(company_name__icontains=filters.company_name)
+    if filters.website:
+        reports = reports.filter(website__host=filters.website)
+    if filters.phone:
+        reports = reports.filter(phone=filters.phone)
+    if filters.country:
+        reports = reports.filter(company_country__icontains=filters.country)
+    if filters.with_files is not None:
         files = Exists(Attachment.objects.filter(report_id=OuterRef("pk")))
-        reports = reports.filter(files) if filters["fichiers"] == "oui" else reports.exclude(files)
-    if filters.get("avis"):
-        reviews = Review.objects.filter(report_id=OuterRef("pk"), about="answer")
-        if filters["avis"] == "aucun":
+        reports = reports.filter(files) if filters.with_files else reports.exclude(files)
+    if filters.rating:
+        reviews = Review.objects.filter(report_id=OuterRef("pk"), about=ReviewAbout.ANSWER)
+        if filters.rating == UNRATED:
             reports = reports.exclude(Exists(reviews))
         else:
-            reports = reports.filter(Exists(reviews.filter(rating=filters["avis"])))
-    if filters.get("identite") in ("oui", "non"):
-        reports = reports.filter(share_identity=filters["identite"] == "oui")
-    text = (filters.get("texte") or "").strip()
+            reports = reports.filter(Exists(reviews.filter(rating=filters.rating)))
+    if filters.identity_shared is not None:
+        reports = reports.filter(share_identity=filters.identity_shared)
+    text = filters.text.strip()
     ordering = ["-created_at", "-pk"]
-    if filters.get("tri") == "ancien":
+    if filters.order == Order.OLDEST:
         ordering = ["created_at", "pk"]
-    elif filters.get("tri") == "echeance":
+    elif filters.order == Order.DEADLINE:
         ordering = [F("expires_at").asc(nulls_last=True), "pk"]
     if text:
         if connection.vendor == "postgresql":

@@ -1,5 +1,5 @@
 """The Django project: settings, URLs, Celery application. No business logic."""
 
-from .celery import app as celery_app
+from signalconso.celery import app as celery_app
 
 __all__ = ["celery_app"]

@@ -6,4 +6,4 @@ class SignalConsoConfig(AppConfig):
     verbose_name = "SignalConso"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from signalconso import checks  # noqa: F401  (registers the system checks)

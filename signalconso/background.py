@@ -13,7 +13,7 @@ import logging
 
 from django.db import transaction
 
-from .celery import app
+from signalconso.celery import app
 
 logger = logging.getLogger(__name__)
 

@@ -52,3 +52,15 @@ class SiteFormRenderer(TemplatesSetting):
     form_template_name = "includes/form.html"
     field_template_name = "includes/field.html"
     bound_field_class = AccessibleBoundField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def posted(request):
+    """The submitted data of a POST, even empty, so that an empty form is refused; None otherwise."""
+    return request.POST if request.method == "POST" else None

@@ -5,10 +5,9 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, reverse
 
-from reports import statistics_views
-from reports.views import attachment_download
-
-from . import views
+from reports.files.views import attachment_download
+from reports.statistics import views as statistics_views
+from signalconso import views
 
 admin.site.site_header = "SignalConso — administration"
 # The admin site has no login of its own: ours asks the staff's second factor.
@@ -30,9 +29,9 @@ urlpatterns += i18n_patterns(
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("compte/", include("accounts.urls")),
-    path("signaler/", include("reports.urls")),
-    path("pro/", include("reports.pro_urls")),
-    path("agents/", include("reports.agent_urls")),
+    path("signaler/", include("reports.wizard.urls")),
+    path("pro/", include("reports.pro.urls")),
+    path("agents/", include("reports.agents.urls")),
     path("statistiques/", statistics_views.statistics_page, name="statistics"),
     path("statistiques/methode/", statistics_views.method_page, name="statistics_method"),
     path("fichiers/<uuid:uid>/", attachment_download, name="attachment_download"),

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .celery import app as celery_app
+from signalconso.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 

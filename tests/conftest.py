@@ -128,7 +128,7 @@ def clamd_url(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     url = f"unix://{socket_path}"
-    from reports.antivirus import ping
+    from reports.files.antivirus import ping
 
     deadline = time.monotonic() + 60
     while not ping(url):

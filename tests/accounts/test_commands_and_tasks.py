@@ -6,9 +6,9 @@ from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from reports.management.commands.load_demo_data import DEMO_ACCOUNTS
 from accounts.models import User
 from accounts.tasks import clear_expired_sessions
+from reports.management.commands.load_demo_data import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from accounts.models import User
 from companies import activation
 from companies.models import ActivationCode, CompanyAccess, LetterKind
-from reports import letters
+from reports.services import letters
 
 from ..reports.factories import ReportFactory, company_user
 from .factories import CompanyFactory

@@ -342,6 +342,9 @@ def test_a_second_import_at_the_same_time_is_refused(postgresql):
             run(ESTABLISHMENTS)
         assert not Company.objects.exists()
     finally:
+        # Released at once: closing the connection frees the lock only when
+        # the server has ended that session, which may come after the next line.
+        other.execute("SELECT pg_advisory_unlock_all()")
         other.close()
     run(ESTABLISHMENTS)
     assert Company.objects.count() == 22

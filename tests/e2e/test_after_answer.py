@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from reports import lifecycle
 from reports.models import Review
-from reports.receipts import follow_up_token
+from reports.wizard.links import follow_up_token
 
 from ..reports.factories import ReportFactory, company_user
 

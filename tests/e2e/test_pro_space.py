@@ -56,5 +56,5 @@ def test_from_the_letter_code_to_an_answered_report(live_server, page, assert_ac
     page.get_by_text("Votre réponse est envoyée au consommateur.").wait_for()
     assert_accessible(page)
     report.refresh_from_db()
-    assert report.status == ReportStatus.PROMESSE_ACTION
+    assert report.status == ReportStatus.PROMISED
     assert Response.objects.get().message == "Nous vous remboursons 2 €."

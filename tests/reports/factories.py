@@ -29,7 +29,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"SC-26-T{n:05d}")
-    status = ReportStatus.TRAITEMENT_EN_COURS
+    status = ReportStatus.SENT
     category = factory.SubFactory(CategoryFactory)
     category_path = ["Le prix payé n’est pas le prix affiché"]
     company = factory.SubFactory(CompanyFactory)
@@ -50,8 +50,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
             report_index([report.pk])
 
     class Params:
-        read = factory.Trait(status=ReportStatus.TRANSMIS, read_at=factory.LazyFunction(timezone.now))
-        not_for_company = factory.Trait(status=ReportStatus.NA, company=None, expires_at=None)
+        read = factory.Trait(status=ReportStatus.READ, read_at=factory.LazyFunction(timezone.now))
+        not_for_company = factory.Trait(status=ReportStatus.NOT_SENT, company=None, expires_at=None)
         in_english = factory.Trait(language="en")
 
 

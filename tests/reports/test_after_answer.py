@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from reports import lifecycle
 from reports.models import Attachment, Report, ReportStatus, ResponseKind, Review
-from reports.receipts import follow_up_token
+from reports.wizard.links import follow_up_token
 from signalconso.audit import ActorKind
 
 from ..companies.factories import CompanyFactory
@@ -68,7 +68,7 @@ def test_a_rating_is_required_and_said_at_the_field(client, answered):
 
 def test_the_engagement_is_rated_only_once_it_is_due(client, answered):
     report, _ = answered()
-    from reports.receipts import review_token
+    from reports.wizard.links import review_token
 
     url = reverse("reports:review", args=[review_token(report, "engagement")])
     client.post(url, {"rating": "positive"})
@@ -104,7 +104,7 @@ def test_a_not_concerned_report_goes_once_to_the_right_company_with_its_files(
         response = client.post(url, {"siret-siret": right.siret})
     new = Report.objects.get(reattributed_from=report)
     assert response["Location"] == reverse("reports:follow_up", args=[follow_up_token(new)])
-    assert new.company == right and new.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert new.company == right and new.status == ReportStatus.SENT
     assert (new.description, new.email, new.category) == (report.description, report.email, report.category)
     (copy,) = new.attachments.all()
     assert copy.name == "ticket.pdf" and copy.file.read() == b"pdf"
@@ -128,7 +128,7 @@ def test_re_attribution_closes_after_15_days(client, answered):
 
 def test_only_a_not_concerned_answer_can_be_re_attributed(client, answered):
     report, _ = answered()
-    from reports.receipts import reattribution_token
+    from reports.wizard.links import reattribution_token
 
     url = reverse("reports:reattribute", args=[reattribution_token(report)])
     assertContains(client.get(url), "Seul un signalement")

@@ -12,8 +12,8 @@ from pytest_django.asserts import assertContains
 
 from companies.models import ActivationLetter, LetterBatch, WebsiteState
 from reports import lifecycle
-from reports.letters import companies_to_activate
 from reports.models import ReportStatus, Review
+from reports.services.letters import companies_to_activate
 
 from ..companies.factories import CompanyFactory, WebsiteFactory
 from .factories import ReportFactory, company_user
@@ -46,7 +46,7 @@ def test_companies_to_activate_three_letters_28_days_apart(client, agent_user):
     waiting = ReportFactory().company
     with_users = ReportFactory().company
     company_user(with_users)
-    answered_only = ReportFactory(status=ReportStatus.PROMESSE_ACTION).company
+    answered_only = ReportFactory(status=ReportStatus.PROMISED).company
     due = set(companies_to_activate().values_list("pk", flat=True))
     assert waiting.pk in due and with_users.pk not in due and answered_only.pk not in due
 
@@ -89,7 +89,7 @@ def test_a_website_linked_to_its_company_sends_it_its_recent_reports(
     recent = ReportFactory(
         company=None,
         website=website,
-        status=ReportStatus.NA,
+        status=ReportStatus.NOT_SENT,
         expires_at=None,
         company_name="",
         company_siret="",
@@ -99,7 +99,7 @@ def test_a_website_linked_to_its_company_sends_it_its_recent_reports(
         old = ReportFactory(
             company=None,
             website=website,
-            status=ReportStatus.NA,
+            status=ReportStatus.NOT_SENT,
             expires_at=None,
             company_name="",
             company_siret="",
@@ -119,9 +119,9 @@ def test_a_website_linked_to_its_company_sends_it_its_recent_reports(
     recent.refresh_from_db()
     old.refresh_from_db()
     assert website.state == WebsiteState.IDENTIFIED and website.company == company
-    assert recent.company == company and recent.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert recent.company == company and recent.status == ReportStatus.SENT
     assert recent.expires_at is not None
-    assert old.company is None and old.status == ReportStatus.NA
+    assert old.company is None and old.status == ReportStatus.NOT_SENT
     assert [m.to for m in mail.outbox] == [[pro.email]]
     assertContains(client.get(reverse("agents:websites")), "Aucun site à identifier.")
 
@@ -158,10 +158,10 @@ def test_a_pro_gets_404_on_the_company_pages(client, pro_user):
 @time_machine.travel("2026-11-20 10:00 +01:00", tick=False)
 def test_the_company_page_draws_twelve_months_by_status(client, agent_user):
     company = CompanyFactory()
-    ReportFactory(company=company, status=ReportStatus.PROMESSE_ACTION)
+    ReportFactory(company=company, status=ReportStatus.PROMISED)
     ReportFactory(company=company)
     with time_machine.travel("2026-09-03 10:00 +02:00"):
-        ReportFactory(company=company, status=ReportStatus.NON_CONSULTE)
+        ReportFactory(company=company, status=ReportStatus.CLOSED_UNREAD)
     with time_machine.travel("2025-10-30 10:00 +01:00"):  # 13 months ago: left out
         ReportFactory(company=company)
     client.force_login(agent_user)

@@ -18,7 +18,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from accounts.models import TOTPDevice, User
 from notifications.models import DepartmentOffice, OutgoingEmail, Subscription
-from reports import jobs, lifecycle
+from reports import lifecycle
+from reports.agents import subscriptions
 from reports.models import (
     Attachment,
     Authority,
@@ -233,7 +234,7 @@ def search(client, **params):
 
 def test_search_filters(client, agent_user):
     marseille = ReportFactory(department="13", description="Un grille-pain qui prend feu")
-    toulon = ReportFactory(department="83", status=ReportStatus.NON_CONSULTE)
+    toulon = ReportFactory(department="83", status=ReportStatus.CLOSED_UNREAD)
     toulon.tags.add(Tag.objects.get(slug="produit-dangereux"))
     client.force_login(agent_user)
 
@@ -305,7 +306,7 @@ def test_the_report_page_shows_everything_with_the_timeline(client, agent_user):
     assertContains(page, "Identité cachée à l’entreprise.")
     # An agent's opening changes nothing.
     report.refresh_from_db()
-    assert report.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert report.status == ReportStatus.SENT
 
 
 def test_agents_comment_with_files_inspect_bookmark_tag_and_forward(client, agent_user):
@@ -346,10 +347,10 @@ def test_agents_comment_with_files_inspect_bookmark_tag_and_forward(client, agen
 
 def test_admin_actions(client, admin_user, django_capture_on_commit_callbacks):
     client.force_login(admin_user)
-    closed = ReportFactory(status=ReportStatus.NON_CONSULTE, expires_at=timezone.now() - timedelta(days=1))
+    closed = ReportFactory(status=ReportStatus.CLOSED_UNREAD, expires_at=timezone.now() - timedelta(days=1))
     client.post(reverse("agents:admin_action", args=[closed.reference, "rouvrir"]))
     closed.refresh_from_db()
-    assert closed.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert closed.status == ReportStatus.SENT
 
     other = CompanyFactory()
     client.post(
@@ -370,7 +371,7 @@ def test_admin_actions(client, admin_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("agents:admin_action", args=[closed.reference, "anonymiser"]))
     closed.refresh_from_db()
-    assert closed.status == ReportStatus.SUPPRESSION_RGPD
+    assert closed.status == ReportStatus.ANONYMISED
     assert any("sont effacées" in m.subject for m in mail.outbox)
 
     spam = ReportFactory()
@@ -399,13 +400,13 @@ def test_a_subscription_digest_lists_the_new_matching_reports_once(
         ReportFactory(department="13")
     sunday_evening = time_machine.travel(monday - timedelta(hours=12), tick=False)
     with sunday_evening, django_capture_on_commit_callbacks(execute=True):
-        assert jobs.send_subscription_digests() == 1
-        assert jobs.send_subscription_digests() == 0
+        assert subscriptions.send_subscription_digests() == 1
+        assert subscriptions.send_subscription_digests() == 0
     (daily,) = mail.outbox
     assert match.reference in daily.body and "Var" in daily.subject
     monday_morning = time_machine.travel(monday + timedelta(hours=1), tick=False)
     with monday_morning, django_capture_on_commit_callbacks(execute=True):
-        assert jobs.send_subscription_digests() == 1  # the weekly one, on Monday
+        assert subscriptions.send_subscription_digests() == 1  # the weekly one, on Monday
     assert match.reference in mail.outbox[-1].body and "Hebdo" in mail.outbox[-1].subject
 
 
@@ -444,7 +445,11 @@ def test_an_agent_chooses_their_departments_for_the_home_page(client, agent_user
 
 def test_search_by_the_country_of_a_foreign_company(client, agent_user):
     german = ReportFactory(
-        company=None, company_name="Shop GmbH", company_country="Allemagne", status=ReportStatus.NA, expires_at=None
+        company=None,
+        company_name="Shop GmbH",
+        company_country="Allemagne",
+        status=ReportStatus.NOT_SENT,
+        expires_at=None,
     )
     french = ReportFactory()
     client.force_login(agent_user)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import antivirus, services
+from reports.files import antivirus, services
 from reports.models import Attachment, ScanState
 from signalconso.audit import ActorKind, Event
 

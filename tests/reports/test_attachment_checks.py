@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from reports.attachments import AttachmentRefused, display_name, prepare
+from reports.files.checks import AttachmentRefused, display_name, prepare
 
 from . import files
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import Role
-from reports import services
+from reports.files import services
 from reports.models import Attachment, Report, ScanState
-from reports.receipts import follow_up_token
+from reports.wizard.links import follow_up_token
 from signalconso.audit import ActorKind, Event
 
 from ..accounts.factories import UserFactory

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pytest_django.asserts import assertContains
 
-from reports import exports
+from reports.agents import exports
 from reports.models import Export, ExportStatus, Tag
 
 from ..accounts.factories import UserFactory

@@ -7,7 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from reports.models import Report
-from reports.receipts import follow_up_token
+from reports.wizard.links import follow_up_token
 
 from ..companies.factories import CompanyFactory
 from .test_wizard import file_report

@@ -68,7 +68,7 @@ def test_a_report_walked_from_filing_to_closure(run_all_twice):
     assert seen[25] == [closed]
     quiet = {day for day, sent in seen.items() if not sent}
     assert quiet == set(range(27)) - {7, 14, 24, 25}
-    assert report.status == ReportStatus.NON_CONSULTE and report.reminder_count == 2
+    assert report.status == ReportStatus.CLOSED_UNREAD and report.reminder_count == 2
     assert [m.to for m in mail.outbox[:3]] == [[pro.email]] * 3
 
 
@@ -81,7 +81,7 @@ def test_a_read_report_is_reminded_for_its_answer(run_all_twice):
 
 
 def test_reminders_are_at_least_seven_days_apart_after_a_reopening(admin_user):
-    report = ReportFactory(status=ReportStatus.NON_CONSULTE, expires_at=timezone.now() - timedelta(days=1))
+    report = ReportFactory(status=ReportStatus.CLOSED_UNREAD, expires_at=timezone.now() - timedelta(days=1))
     company_user(report.company)
     lifecycle.report_reopen(report=report, user=admin_user)
     with time_machine.travel(timezone.now() + timedelta(days=1, hours=12)):
@@ -102,7 +102,7 @@ def test_a_company_without_users_gets_no_email_and_its_report_closes_after_60_da
     with time_machine.travel(timezone.now() + timedelta(days=60, minutes=1)):
         run_all_twice()
     report.refresh_from_db()
-    assert report.status == ReportStatus.NON_CONSULTE
+    assert report.status == ReportStatus.CLOSED_UNREAD
     assert subjects() == [f"Votre signalement {report.reference} est clos : l’entreprise ne l’a pas lu"]
 
 
@@ -169,8 +169,8 @@ def test_reports_older_than_five_years_are_anonymised():
     assert jobs.anonymise_old_reports() == 0
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert old.status == ReportStatus.SUPPRESSION_RGPD and old.email == ""
-    assert recent.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert old.status == ReportStatus.ANONYMISED and old.email == ""
+    assert recent.status == ReportStatus.SENT
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")

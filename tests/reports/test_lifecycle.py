@@ -10,7 +10,7 @@ from notifications.models import EmailStatus, OutgoingEmail
 from reports import lifecycle
 from reports.lifecycle import IllegalTransition, initial_expiry, initial_status
 from reports.models import Report, ReportStatus, Response, ResponseKind
-from reports.receipts import follow_up_token
+from reports.wizard.links import follow_up_token
 
 from ..accounts.factories import UserFactory
 from .factories import ReportFactory, company_user
@@ -19,18 +19,18 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 def test_a_report_for_the_company_starts_unread_and_one_kept_away_is_na():
-    assert initial_status(goes_to_company=True) == ReportStatus.TRAITEMENT_EN_COURS
-    assert initial_status(goes_to_company=False) == ReportStatus.NA
+    assert initial_status(goes_to_company=True) == ReportStatus.SENT
+    assert initial_status(goes_to_company=False) == ReportStatus.NOT_SENT
 
 
 def test_the_company_has_25_days_with_users_and_60_without():
-    status = ReportStatus.TRAITEMENT_EN_COURS
+    status = ReportStatus.SENT
     assert initial_expiry(status=status, company_has_users=True, now=NOW) == NOW + timedelta(days=25)
     assert initial_expiry(status=status, company_has_users=False, now=NOW) == NOW + timedelta(days=60)
 
 
 def test_a_report_the_company_never_gets_has_no_deadline():
-    assert initial_expiry(status=ReportStatus.NA, company_has_users=True, now=NOW) is None
+    assert initial_expiry(status=ReportStatus.NOT_SENT, company_has_users=True, now=NOW) is None
 
 
 # --- The transitions, on the database ---------------------------------------------------
@@ -53,7 +53,7 @@ def test_a_professionals_first_opening_marks_the_report_read_and_tells_the_consu
     pro = company_user(report.company)
     assert sent(lifecycle.report_mark_read, report=report, user=pro) is True
     report.refresh_from_db()
-    assert report.status == ReportStatus.TRANSMIS and report.read_at is not None
+    assert report.status == ReportStatus.READ and report.read_at is not None
     assert report.events.filter(action="report_read", user=pro).exists()
     (email,) = mail.outbox
     assert email.to == ["paule@example.fr"]
@@ -68,16 +68,16 @@ def test_an_agents_opening_changes_nothing(sent, agent_user):
     report = ReportFactory()
     assert sent(lifecycle.report_mark_read, report=report, user=agent_user) is False
     report.refresh_from_db()
-    assert report.status == ReportStatus.TRAITEMENT_EN_COURS and not mail.outbox
+    assert report.status == ReportStatus.SENT and not mail.outbox
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("kind", "reason", "status"),
     [
-        (ResponseKind.ACCEPTED, "remboursement", ReportStatus.PROMESSE_ACTION),
-        (ResponseKind.REJECTED, "conforme", ReportStatus.INFONDE),
-        (ResponseKind.NOT_CONCERNED, "autre-entreprise", ReportStatus.MAL_ATTRIBUE),
+        (ResponseKind.ACCEPTED, "remboursement", ReportStatus.PROMISED),
+        (ResponseKind.REJECTED, "conforme", ReportStatus.REJECTED),
+        (ResponseKind.NOT_CONCERNED, "autre-entreprise", ReportStatus.NOT_CONCERNED),
     ],
 )
 def test_the_answer_sets_the_status_and_emails_both_sides(sent, kind, reason, status):
@@ -145,15 +145,15 @@ def test_answers_are_checked():
     ]:
         with pytest.raises(IllegalTransition):
             lifecycle.report_answer(report=report, user=pro, kind=kind, reason=reason, message=message)
-    assert Report.objects.get().status == ReportStatus.TRANSMIS
+    assert Report.objects.get().status == ReportStatus.READ
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("trait", "closed_as", "email"),
     [
-        ({}, ReportStatus.NON_CONSULTE, "ne l’a pas lu"),
-        ({"read": True}, ReportStatus.CONSULTE_IGNORE, "n’a pas répondu"),
+        ({}, ReportStatus.CLOSED_UNREAD, "ne l’a pas lu"),
+        ({"read": True}, ReportStatus.CLOSED_UNANSWERED, "n’a pas répondu"),
     ],
 )
 def test_expiry_closes_and_tells_the_consumer(sent, trait, closed_as, email):
@@ -174,8 +174,8 @@ def test_a_report_cannot_expire_before_its_deadline():
 @pytest.mark.parametrize(
     ("closed", "reopened"),
     [
-        (ReportStatus.NON_CONSULTE, ReportStatus.TRAITEMENT_EN_COURS),
-        (ReportStatus.CONSULTE_IGNORE, ReportStatus.TRANSMIS),
+        (ReportStatus.CLOSED_UNREAD, ReportStatus.SENT),
+        (ReportStatus.CLOSED_UNANSWERED, ReportStatus.READ),
     ],
 )
 def test_an_admin_reopens_an_expired_report_for_three_days(sent, admin_user, agent_user, closed, reopened):
@@ -206,7 +206,7 @@ def test_anonymisation_erases_the_consumer_and_their_files(sent, admin_user, cli
     token = follow_up_token(report)
     sent(lifecycle.report_anonymise, report=report, user=admin_user, at_consumer_request=True)
     report.refresh_from_db()
-    assert report.status == ReportStatus.SUPPRESSION_RGPD
+    assert report.status == ReportStatus.ANONYMISED
     assert (report.first_name, report.last_name, report.email, report.description) == ("",) * 4
     assert not Attachment.objects.exists()
     assert client.get(reverse("reports:follow_up", args=[token])).status_code == 404
@@ -226,10 +226,10 @@ def test_statuses_change_only_along_the_table():
         for old, news in moves.items():
             assert old in every and set(news) <= every, action
     assert lifecycle.TRANSITIONS["answer"] == {
-        ReportStatus.TRANSMIS: (
-            ReportStatus.PROMESSE_ACTION,
-            ReportStatus.INFONDE,
-            ReportStatus.MAL_ATTRIBUE,
+        ReportStatus.READ: (
+            ReportStatus.PROMISED,
+            ReportStatus.REJECTED,
+            ReportStatus.NOT_CONCERNED,
         )
     }
 

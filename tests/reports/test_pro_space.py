@@ -78,7 +78,7 @@ def test_a_user_of_another_company_gets_404_on_this_companys_report(client, repo
         assert getattr(client, method)(url).status_code == 404, url
     assertNotContains(client.get(reverse("pro:reports")), report.reference)
     report.refresh_from_db()
-    assert report.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert report.status == ReportStatus.SENT
 
 
 def test_views_refuse_other_methods(client, report, pro):
@@ -105,7 +105,7 @@ def test_the_first_opening_by_a_professional_marks_it_read(client, report, pro, 
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("pro:report", args=[report.reference]))
     report.refresh_from_db()
-    assert report.status == ReportStatus.TRANSMIS
+    assert report.status == ReportStatus.READ
     assert [m.to for m in mail.outbox] == [["secret.consumer@example.fr"]]
 
 
@@ -119,7 +119,7 @@ def test_a_head_office_user_sees_every_establishment(client):
 
 
 def test_reports_not_sent_to_the_company_are_not_listed(client, pro, report):
-    hidden = ReportFactory(company=report.company, status=ReportStatus.NA, expires_at=None)
+    hidden = ReportFactory(company=report.company, status=ReportStatus.NOT_SENT, expires_at=None)
     client.force_login(pro)
     assertNotContains(client.get(reverse("pro:reports") + "?onglet=tous"), hidden.reference)
     assert client.get(reverse("pro:report", args=[hidden.reference])).status_code == 404
@@ -127,7 +127,7 @@ def test_reports_not_sent_to_the_company_are_not_listed(client, pro, report):
 
 def test_tabs_filters_deadlines_and_pages_without_counting(client, pro, report):
     closed = ReportFactory(
-        company=report.company, status=ReportStatus.NON_CONSULTE, description="Une étiquette trompeuse"
+        company=report.company, status=ReportStatus.CLOSED_UNREAD, description="Une étiquette trompeuse"
     )
     client.force_login(pro)
     ongoing = client.get(reverse("pro:reports"))
@@ -200,7 +200,7 @@ def test_the_answer_is_previewed_then_sent_once_and_read_only(client, report, pr
     assert saved.user == pro
     assert Attachment.objects.get(name="avoir.pdf").report == report
     report.refresh_from_db()
-    assert report.status == ReportStatus.PROMESSE_ACTION
+    assert report.status == ReportStatus.PROMISED
     subjects = [m.subject for m in mail.outbox]
     assert any("a répondu" in s for s in subjects) and any("est envoyée" in s for s in subjects)
     page = client.get(reverse("pro:report", args=[report.reference]))
@@ -213,7 +213,7 @@ def test_the_answer_is_previewed_then_sent_once_and_read_only(client, report, pr
 
 
 def test_the_company_sees_the_rating_never_the_comment(client, report, pro):
-    report.status = ReportStatus.TRANSMIS
+    report.status = ReportStatus.READ
     report.save()
     from reports import lifecycle
 
@@ -226,7 +226,7 @@ def test_the_company_sees_the_rating_never_the_comment(client, report, pro):
 
 
 def test_engagements_are_listed_and_marked_honoured(client, report, pro):
-    report.status = ReportStatus.TRANSMIS
+    report.status = ReportStatus.READ
     report.save()
     from reports import lifecycle
 

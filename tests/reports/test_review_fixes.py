@@ -15,7 +15,8 @@ from accounts.models import TOTPDevice
 from companies import activation
 from companies.models import LetterBatch
 from notifications.models import OutgoingEmail
-from reports import jobs, lifecycle
+from reports import lifecycle
+from reports.agents import subscriptions
 from reports.models import Export, ReportStatus, Response
 
 from ..accounts.factories import UserFactory
@@ -67,7 +68,7 @@ def test_subscriptions_go_to_the_administration_only(client, agent_user):
 
 
 def test_changing_the_company_sends_the_report_afresh(admin_user, django_capture_on_commit_callbacks):
-    from reports.services import report_change_company
+    from reports.services.agents import report_change_company
 
     with time_machine.travel(timezone.now() - timedelta(days=24)):
         report = ReportFactory(read=True)
@@ -76,13 +77,13 @@ def test_changing_the_company_sends_the_report_afresh(admin_user, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         report_change_company(report=report, user=admin_user, company=new)
     report.refresh_from_db()
-    assert report.company == new and report.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert report.company == new and report.status == ReportStatus.SENT
     assert report.read_at is None and report.expires_at > timezone.now() + timedelta(days=24)
     assert [m.to for m in mail.outbox] == [[pro.email]]
 
 
 def test_an_anonymised_report_kept_from_the_company_stays_hidden(client):
-    report = ReportFactory(status=ReportStatus.NA, expires_at=None)  # company set, not sent
+    report = ReportFactory(status=ReportStatus.NOT_SENT, expires_at=None)  # company set, not sent
     pro = company_user(report.company)
     lifecycle.report_anonymise(report=report)
     client.force_login(pro)
@@ -160,14 +161,14 @@ def test_a_second_digest_the_same_day_sends_the_reports_filed_since(
     with time_machine.travel(morning - timedelta(hours=2), tick=False):
         first = ReportFactory(department="83")
     with time_machine.travel(morning, tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert jobs.send_subscription_digests() == 1
+        assert subscriptions.send_subscription_digests() == 1
     with time_machine.travel(morning + timedelta(hours=1), tick=False):
         second = ReportFactory(department="83")
     with (
         time_machine.travel(morning + timedelta(hours=2), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert jobs.send_subscription_digests() == 1
+        assert subscriptions.send_subscription_digests() == 1
     assert first.reference in mail.outbox[0].body and second.reference in mail.outbox[1].body
     assert first.reference not in mail.outbox[1].body
 
@@ -192,7 +193,7 @@ def test_an_email_first_tried_late_still_gets_two_days_of_retries(monkeypatch):
 
 
 def test_an_export_is_built_once_and_never_from_broken_filters(agent_user):
-    from reports import exports
+    from reports.agents import exports
     from reports.models import ExportStatus
 
     ReportFactory()

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
+from reports.files import services
 from reports.models import Attachment, ScanState
 from signalconso.audit import ActorKind
 

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from reports import statistics
 from reports.models import ReportStatus, Response, Review, StatisticsSnapshot
+from reports.statistics import snapshot as statistics
 
 from .factories import ReportFactory
 
@@ -32,11 +32,11 @@ def dataset():
     D read after 1 day, accepted after 3 days, rated positive;
     E read after 4 days, rejected after 10 days, not rated; F sent 10 days ago."""
     with time_machine.travel(FILED, tick=False):
-        ReportFactory(status=ReportStatus.NA, company=None, expires_at=None)  # A
-        ReportFactory(status=ReportStatus.NON_CONSULTE)  # B
-        ReportFactory(status=ReportStatus.CONSULTE_IGNORE, read_at=FILED + timedelta(days=2))  # C
-        d = ReportFactory(status=ReportStatus.PROMESSE_ACTION, read_at=FILED + timedelta(days=1))
-        e = ReportFactory(status=ReportStatus.INFONDE, read_at=FILED + timedelta(days=4))
+        ReportFactory(status=ReportStatus.NOT_SENT, company=None, expires_at=None)  # A
+        ReportFactory(status=ReportStatus.CLOSED_UNREAD)  # B
+        ReportFactory(status=ReportStatus.CLOSED_UNANSWERED, read_at=FILED + timedelta(days=2))  # C
+        d = ReportFactory(status=ReportStatus.PROMISED, read_at=FILED + timedelta(days=1))
+        e = ReportFactory(status=ReportStatus.REJECTED, read_at=FILED + timedelta(days=4))
     for report, kind, days in ((d, "accepted", 3), (e, "rejected", 10)):
         with time_machine.travel(FILED + timedelta(days=days), tick=False):
             Response.objects.create(report=report, kind=kind, reason="autre", message="…")

@@ -84,7 +84,7 @@ def test_a_full_report_about_a_french_company(client, django_capture_on_commit_c
     assertRedirects(response, reverse("reports:done"))
 
     report = Report.objects.get()
-    assert report.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert report.status == ReportStatus.SENT
     assert report.company == company and report.company_siret == company.siret
     assert report.company_name == "SUPER PRIX" and report.department == "13"
     assert report.category_path == [
@@ -162,7 +162,7 @@ def test_a_report_about_a_website_records_an_unknown_host(client):
     client.post(reverse("reports:confirmation"))
     report = Report.objects.get()
     assert report.website.host == "boutique-inconnue.fr"
-    assert report.status == ReportStatus.NA  # no identified French company
+    assert report.status == ReportStatus.NOT_SENT  # no identified French company
     assert Website.objects.filter(host="boutique-inconnue.fr").exists()
 
 
@@ -177,7 +177,7 @@ def test_a_known_website_gives_its_company(client):
     client.post(reverse("reports:confirmation"))
     report = Report.objects.get()
     assert report.company == website.company
-    assert report.status == ReportStatus.TRAITEMENT_EN_COURS
+    assert report.status == ReportStatus.SENT
 
 
 def test_a_government_website_is_refused(client):
@@ -195,7 +195,7 @@ def test_a_phone_report(client):
     client.post(reverse("reports:confirmation"))
     report = Report.objects.get()
     assert report.phone == "+33123456789"
-    assert report.status == ReportStatus.NA
+    assert report.status == ReportStatus.NOT_SENT
     assert "demarchage-telephonique" in report.tags.values_list("slug", flat=True)
 
 
@@ -239,7 +239,7 @@ def test_asking_a_question_only_never_goes_to_the_company(client):
     fill_consumer(client)
     client.post(reverse("reports:confirmation"))
     report = Report.objects.get()
-    assert report.question_only and report.status == ReportStatus.NA and report.expires_at is None
+    assert report.question_only and report.status == ReportStatus.NOT_SENT and report.expires_at is None
 
 
 def test_details_errors_are_in_french_at_their_field_and_keep_what_was_typed(client):
@@ -382,7 +382,7 @@ def test_a_report_about_a_place(client):
         "974",
         "Taxi Bleu",
     )
-    assert report.status == ReportStatus.NA
+    assert report.status == ReportStatus.NOT_SENT
 
 
 def test_a_tag_hidden_from_companies_keeps_the_report_from_the_company(client):
@@ -397,7 +397,7 @@ def test_a_tag_hidden_from_companies_keeps_the_report_from_the_company(client):
     fill_consumer(client)
     client.post(reverse("reports:confirmation"))
     report = Report.objects.get()
-    assert report.company == company and report.status == ReportStatus.NA
+    assert report.company == company and report.status == ReportStatus.NOT_SENT
 
 
 def test_sending_twice_makes_one_report(client):
@@ -419,7 +419,7 @@ def test_a_problem_without_a_company_skips_the_company_step(client):
     fill_consumer(client)
     client.post(reverse("reports:confirmation"))
     report = Report.objects.get()
-    assert report.company is None and report.status == ReportStatus.NA
+    assert report.company is None and report.status == ReportStatus.NOT_SENT
 
 
 def test_a_closed_establishment_offers_its_open_head_office(client):

@@ -1,0 +1,34 @@
+"""The agents' space, under /agents/."""
+
+from django.urls import path
+
+from reports.agents.views import companies, exports, home, report, search, websites
+
+app_name = "agents"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("inviter/", home.invite, name="invite"),
+    path("signalements/", search.search, name="search"),
+    path("signalements/enregistrer/", search.search_save, name="search_save"),
+    path("signalements/oublier/<int:pk>/", search.search_forget, name="search_forget"),
+    path("signalements/<str:reference>/", report.report_detail, name="report"),
+    path("signalements/<str:reference>/commenter/", report.report_comment, name="comment"),
+    path("signalements/<str:reference>/controle/", report.report_inspection, name="inspection"),
+    path("signalements/<str:reference>/suivre/", report.report_bookmark, name="bookmark"),
+    path("signalements/<str:reference>/mots-cles/", report.report_tags, name="tags"),
+    path("signalements/<str:reference>/transmettre/", report.report_forward_view, name="forward"),
+    path("signalements/<str:reference>/admin/<slug:action>/", report.report_admin_action, name="admin_action"),
+    path("exports/", exports.export_create, name="export_create"),
+    path("exports/<int:pk>/", exports.export_detail, name="export"),
+    path("exports/<int:pk>/fichier/", exports.export_file, name="export_file"),
+    path("entreprises/", companies.companies, name="companies"),
+    path("entreprises/plus-signalees/", companies.companies_most_reported, name="most_reported"),
+    path("entreprises/a-activer/", companies.companies_to_activate_view, name="companies_to_activate"),
+    path("entreprises/<str:siret>/", companies.company_detail, name="company"),
+    path("courriers/<int:pk>/", companies.letter_batch, name="letter_batch"),
+    path("courriers/<int:pk>/pdf/", companies.letter_batch_pdf, name="letter_batch_pdf"),
+    path("sites/", websites.websites, name="websites"),
+    path("abonnements/", search.subscriptions, name="subscriptions"),
+    path("abonnements/<int:pk>/supprimer/", search.subscription_delete, name="subscription_delete"),
+]

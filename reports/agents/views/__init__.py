@@ -1,0 +1,1 @@
+"""The agents' pages, one module per subject."""

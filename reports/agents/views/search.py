@@ -1,0 +1,95 @@
+"""The search over every report the agent may read, saved searches and
+subscriptions."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.decorators import staff_required
+from accounts.models import STAFF_ROLES
+from notifications.models import Subscription
+from reports.agents.forms import ReportSearchForm, SaveSearchForm, SubscriptionForm
+from reports.models import Report, SavedSearch
+from reports.search import ReportFilters, reports_search
+from signalconso.pagination import paginate
+
+PAGE_SIZE = 25
+
+
+@staff_required
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = ReportSearchForm(request.GET or None)
+    found = Report.objects.none()
+    if not form.is_bound or form.is_valid():
+        found = reports_search(request.user, form.filters() if form.is_bound else ReportFilters())
+    page = paginate(request, found, size=PAGE_SIZE)
+    context = {
+        "form": form,
+        "reports": page.rows,
+        "page": page.number,
+        "has_next": page.has_next,
+        "query": page.query,
+        "saved": SavedSearch.objects.filter(user=request.user),
+        "save_form": SaveSearchForm(),
+        "subscribe_form": SubscriptionForm(),
+    }
+    return render(request, "agents/search.html", context, status=400 if form.errors else 200)
+
+
+@staff_required(act=STAFF_ROLES)
+@require_POST
+def search_save(request: HttpRequest) -> HttpResponse:
+    form = SaveSearchForm(request.POST)
+    query = request.POST.get("query", "")[:2000]
+    if form.is_valid():
+        SavedSearch.objects.create(user=request.user, name=form.cleaned_data["name"], query=query)
+        messages.success(request, _("La recherche est enregistrée."))
+    else:
+        messages.error(request, _("Donnez un nom à la recherche pour l’enregistrer."))
+    return redirect(f"{reverse('agents:search')}?{query}")
+
+
+@staff_required(act=STAFF_ROLES)
+@require_POST
+def search_forget(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()
+    return redirect("agents:search")
+
+
+@staff_required(act=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    """The agent's standing searches, emailed daily or on Mondays."""
+    if request.method == "POST":
+        form = SubscriptionForm(request.POST)
+        query = QueryDict(request.POST.get("query", ""))
+        search_form = ReportSearchForm(query)
+        if form.is_valid() and search_form.is_valid():
+            Subscription.objects.create(
+                user=request.user,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                frequency=form.cleaned_data["frequency"],
+                filters={key: query.getlist(key) for key in query},
+                last_sent_until=timezone.now(),
+            )
+            messages.success(request, _("L’abonnement est créé : les nouveaux signalements vous seront envoyés."))
+        else:
+            problems = [str(e) for errors in form.errors.values() for e in errors]
+            messages.error(request, " ".join(problems) or _("Vérifiez les filtres de la recherche."))
+        return redirect("agents:subscriptions")
+    context = {"subscriptions": Subscription.objects.filter(user=request.user).order_by("name")}
+    return render(request, "agents/subscriptions.html", context)
+
+
+@staff_required(act=STAFF_ROLES)
+@require_POST
+def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Subscription, pk=pk, user=request.user).delete()
+    messages.success(request, _("L’abonnement est supprimé."))
+    return redirect("agents:subscriptions")
