@@ -1,1 +1,2 @@
-"""User accounts: the user model and its roles, login, password reset, invitations."""
+"""Accounts: users and their roles, login with a second factor, password
+reset, invitations, a user's access to a company, who may open a view."""

@@ -1,2 +1,2 @@
-"""Companies: the SIRENE register, identification and search, websites,
-activation codes and letters, professionals' access."""
+"""Companies: the SIRENE register, identifiers and search, websites,
+activation codes. It knows no user and no report."""

@@ -1,2 +1,4 @@
-"""Reports: the category tree, the consumer's wizard, reports and their
-lifecycle, attachments, events, companies' answers, reviews, statistics."""
+"""Reports: the domain core (categories, reports and their lifecycle, answers,
+reviews, the audit of each report) at the root, then one package per
+audience or concern: wizard (consumers), pro (companies), agents, files,
+statistics. See docs/architecture.md."""
