@@ -275,6 +275,12 @@ ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=12)
 ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
 ATTACHMENT_ORPHAN_DAYS = env.int("ATTACHMENT_ORPHAN_DAYS", default=7)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# A file is kept only up to ATTACHMENT_MAX_SIZE while it is received.
+FILE_UPLOAD_HANDLERS = [
+    "reports.files.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # ClamAV's daemon: unix:///run/clamav/clamd.ctl or tcp://clamav:3310. Every
 # upload stays pending (never served) until clamd calls it clean. Without an

@@ -15,6 +15,7 @@ import os
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import pillow_heif
@@ -112,17 +113,40 @@ def detect(head: bytes, upload) -> Kind | None:
     return None
 
 
+# An office document's parts, inflated, stay far below this; an archive that
+# says it holds more is a bomb (a few megabytes inflating to gigabytes).
+ARCHIVE_MAX_INFLATED = 100 * 1024 * 1024
+# ODT's `mimetype` entry is 39 bytes: no more is ever read of it.
+_MIMETYPE_MAX = 64
+
+
+class ArchiveTooLarge(Exception):
+    """The archive says its content inflates beyond ARCHIVE_MAX_INFLATED."""
+
+
 def _office_kind(upload) -> Kind | None:
+    """ODT or DOCX from the archive's directory and a few bytes of one entry,
+    never from inflating more than that."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.content_type.encode():
+            entries = archive.infolist()
+            if sum(entry.file_size for entry in entries) > ARCHIVE_MAX_INFLATED:
+                raise ArchiveTooLarge
+            names = {entry.filename for entry in entries}
+            if "mimetype" in names and _head(archive, "mimetype").strip() == ODT.content_type.encode():
                 return ODT
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError, zlib.error):
         return None
     return None
+
+
+def _head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """At most _MIMETYPE_MAX + 1 bytes of an entry, whatever its header says:
+    zipfile inflates only what it is asked for."""
+    with archive.open(name) as entry:
+        return entry.read(_MIMETYPE_MAX + 1)
 
 
 def _has_macros(upload) -> bool:
@@ -152,7 +176,16 @@ def prepare(upload) -> Prepared:
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    kind = detect(head, upload)
+    try:
+        kind = detect(head, upload)
+    except ArchiveTooLarge:
+        raise AttachmentRefused(
+            _(
+                "« %(name)s » est une archive dont le contenu décompressé serait anormalement grand : "
+                "enregistrez le document de nouveau depuis votre traitement de texte, ou envoyez-le en PDF."
+            )
+            % {"name": shown}
+        ) from None
     upload.seek(0)
     if kind is None:
         raise AttachmentRefused(
@@ -198,6 +231,9 @@ def _too_large(shown: str) -> AttachmentRefused:
     )
 
 
+_GIF_KEPT = ("duration", "loop", "transparency", "background", "disposal")
+
+
 def _redraw(upload, kind: Kind, stored: Kind, shown: str) -> ContentFile:
     """Decodes the picture and encodes it again with none of its metadata."""
     limit = settings.ATTACHMENT_MAX_PIXELS
@@ -211,13 +247,17 @@ def _redraw(upload, kind: Kind, stored: Kind, shown: str) -> ContentFile:
             image.load()
             out = io.BytesIO()
             if stored is GIF:
-                image.save(out, format="GIF", save_all=frames > 1)
+                # Only what animates the picture goes on; comments and the like do not.
+                image.info = {key: image.info[key] for key in _GIF_KEPT if key in image.info}
+                image.save(out, format="GIF", save_all=frames > 1, comment=b"")
             else:
                 image = ImageOps.exif_transpose(image)
+                icc_profile = image.info.get("icc_profile")
+                image.info = {}
                 if stored is JPEG:
                     if image.mode not in ("RGB", "L", "CMYK"):
                         image = image.convert("RGB")
-                    image.save(out, format="JPEG", quality=90, icc_profile=image.info.get("icc_profile"))
+                    image.save(out, format="JPEG", quality=90, icc_profile=icc_profile, comment=b"")
                 else:
                     image.save(out, format="PNG")
     except AttachmentRefused:

@@ -89,3 +89,56 @@ def pixel_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
         + _chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + _chunk(b"IEND", b"")
     )
+
+
+# --- Hostile archives -----------------------------------------------------------------
+
+_CHUNK_OF_ZEROS = 1 << 24
+
+
+def _zip_entry(name: bytes, method: int, crc: int, compressed: bytes, size: int, offset: int):
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, len(compressed), size, len(name), 0)
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII",
+        0x02014B50,
+        20,
+        20,
+        0,
+        method,
+        0,
+        0,
+        crc,
+        len(compressed),
+        size,
+        len(name),
+        0,
+        0,
+        0,
+        0,
+        0,
+        offset,
+    )
+    return local + name + compressed, central + name
+
+
+def office_bomb(chunks: int = 255) -> bytes:
+    """A .docx of about 4 MB whose `mimetype` entry inflates to about 4 GiB
+    (255 × 16 MiB of zeros). Made in a blink: with a full flush after each
+    chunk, zlib writes the same bytes for every chunk of zeros."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    one = compressor.compress(bytes(_CHUNK_OF_ZEROS)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    bomb = one * chunks + compressor.flush()
+    size = _CHUNK_OF_ZEROS * chunks
+    # The checksum is left wrong: only a reader who inflates it all would see.
+    entries = [
+        (b"mimetype", 8, 0, bomb, size),
+        (b"[Content_Types].xml", 0, zlib.crc32(b"<Types/>"), b"<Types/>", 8),
+        (b"word/document.xml", 0, zlib.crc32(b"<w:document/>"), b"<w:document/>", 13),
+    ]
+    body, directory = b"", b""
+    for name, method, entry_crc, data, entry_size in entries:
+        local, central = _zip_entry(name, method, entry_crc, data, entry_size, len(body))
+        body += local
+        directory += central
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0)
+    return body + directory + end

@@ -2,6 +2,7 @@
 are drawn again without their metadata."""
 
 import io
+import tracemalloc
 
 import pytest
 from PIL import Image
@@ -103,3 +104,53 @@ def test_the_name_shown_is_cleaned(raw, shown):
 def test_a_name_with_folders_stays_out_of_the_storage_path():
     result = prepared("../../../etc/cron.d/evil.pdf", files.pdf())
     assert result.name == "evil.pdf"
+
+
+def test_an_archive_that_inflates_to_gigabytes_is_refused_without_inflating_it():
+    bomb = files.office_bomb()  # 4 MB, and 4 GiB once inflated
+    assert len(bomb) < 5 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(AttachmentRefused) as refusal:
+            prepared("contrat.docx", bomb)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "décompressé" in refusal.value.message
+    # The file itself is in memory once or twice; nothing of its inflated content.
+    assert peak < 50 * 1024 * 1024
+
+
+def test_an_archive_lying_about_its_sizes_is_read_a_little_only():
+    """A header may claim a small entry that inflates to gigabytes: the check
+    reads a few bytes of it, finds them wrong, and refuses the file."""
+    bomb = bytearray(files.office_bomb(chunks=64))
+    # The local and central headers both claim 10 bytes for `mimetype`.
+    for start in (bomb.find(b"PK\x03\x04") + 22, bomb.find(b"PK\x01\x02") + 24):
+        bomb[start : start + 4] = (10).to_bytes(4, "little")
+    tracemalloc.start()
+    try:
+        with pytest.raises(AttachmentRefused) as refusal:
+            prepared("contrat.docx", bytes(bomb))
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "n’est pas d’un type accepté" in refusal.value.message
+    assert peak < 50 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("photo.jpg", "JPEG"), ("image.gif", "GIF"), ("capture.png", "PNG")])
+def test_a_picture_comment_does_not_survive(name, fmt):
+    out = io.BytesIO()
+    picture = Image.new("RGB", (20, 20), "teal")
+    if fmt == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+
+        info = PngInfo()
+        info.add_text("Comment", "<script>alert(1)</script>")
+        picture.save(out, fmt, pnginfo=info)
+    else:
+        picture.save(out, fmt, comment=b"<script>alert(1)</script>")
+    assert b"<script>" in out.getvalue()
+    stored = prepared(name, out.getvalue()).content.read()
+    assert b"<script>" not in stored

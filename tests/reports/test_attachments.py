@@ -13,6 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from accounts.models import Role
 from reports.files import services
+from reports.files.checks import AttachmentRefused, prepare
+from reports.files.uploads import TooLargeUpload
 from reports.models import Attachment, Report, ScanState
 from reports.wizard.links import follow_up_token
 from signalconso.audit import ActorKind, Event
@@ -282,4 +284,28 @@ def test_a_storage_failure_at_upload_says_so_and_keeps_the_rest(at_details, monk
     response = post_details(at_details, [files.upload("a.pdf", files.pdf())], description="Gardé")
     assertContains(response, "« a.pdf » n’a pas pu être enregistré", status_code=400)
     assertContains(response, "Gardé", status_code=400)
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_too_large_is_dropped_as_it_arrives(settings, rf):
+    """The request is read with no more than the limit kept of any file."""
+    settings.ATTACHMENT_MAX_SIZE = 1024 * 1024
+    small = files.upload("facture.pdf", files.pdf() + b"0" * 1000)
+    large = files.upload("film.pdf", files.pdf() + b"0" * (3 * 1024 * 1024))
+    request = rf.post("/signaler/details/", {"files": [small, large]})
+    received = {upload.name: upload for upload in request.FILES.getlist("files")}
+    assert received["facture.pdf"].read().startswith(b"%PDF-1.4")
+    too_large = received["film.pdf"]
+    assert isinstance(too_large, TooLargeUpload)
+    assert too_large.size > 3 * 1024 * 1024 and too_large.read() == b""
+    with pytest.raises(AttachmentRefused) as refusal:
+        prepare(too_large)
+    assert refusal.value.message == "« film.pdf » pèse 3,0\xa0Mio : la limite est de 1,0\xa0Mio par fichier."
+
+
+def test_a_request_larger_than_any_form_sends_is_refused_unread(at_details, settings):
+    settings.ATTACHMENT_MAX_SIZE = 1024
+    settings.ATTACHMENT_MAX_COUNT = 2
+    response = post_details(at_details, [files.upload("film.pdf", files.pdf() + b"0" * 10_000)])
+    assert response.status_code == 400
     assert not Attachment.objects.exists()
