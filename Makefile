@@ -41,11 +41,15 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 
+# djlint exits 1 when it has reformatted a file; --warn keeps that a success here.
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/djlint templates --reformat --warn
 
 # Translations: the compiled .mo files are committed, so `make run` needs no
 # gettext; run this after changing a translatable string (needs gettext).
