@@ -13,7 +13,7 @@ INSTALLED := $(VENV)/.installed
 help:
 	@echo "make run      installe, prépare la base et sert la plateforme sur http://127.0.0.1:8000"
 	@echo "make test     installe et lance toute la suite de tests"
-	@echo "make lint     vérifie le style (ruff) et les migrations"
+	@echo "make lint     vérifie le style (ruff, djlint), les couches du code et les migrations"
 	@echo "make messages met à jour et compile les traductions"
 
 $(BIN)/python:
@@ -42,11 +42,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 
+# djlint exits 1 when it has reformatted a file; --warn keeps that a success here.
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/djlint templates --reformat --warn
 
 # Translations: the compiled .mo files are committed, so `make run` needs no
 # gettext; run this after changing a translatable string (needs gettext).
