@@ -71,9 +71,7 @@ def reports_list(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "tabs": TABS,
         "reports": page.rows,
-        "page": page.number,
-        "has_next": page.has_next,
-        "query": page.query,
+        "page": page,
         "companies": accesses,
         "now": timezone.now(),
     }
@@ -220,8 +218,7 @@ def engagements(request: HttpRequest) -> HttpResponse:
         "pro/engagements.html",
         {
             "responses": page.rows,
-            "page": page.number,
-            "has_next": page.has_next,
+            "page": page,
             "now": timezone.now(),
         },
     )

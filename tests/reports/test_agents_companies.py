@@ -111,10 +111,7 @@ def test_a_website_linked_to_its_company_sends_it_its_recent_reports(
     page = client.get(reverse("agents:websites"))
     assertContains(page, "boutique-exemple.fr")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("agents:websites"),
-            {"website": website.pk, "action": "identify", f"site{website.pk}-siret": company.siret},
-        )
+        client.post(reverse("agents:website_identify", args=[website.pk]), {f"site{website.pk}-siret": company.siret})
     website.refresh_from_db()
     recent.refresh_from_db()
     old.refresh_from_db()
@@ -130,13 +127,10 @@ def test_a_website_is_marked_foreign_or_a_marketplace(client, agent_user, readon
     foreign = WebsiteFactory(host="shop.example.de")
     market = WebsiteFactory(host="marche.example.com")
     client.force_login(readonly_admin_user)
-    assert client.post(reverse("agents:websites"), {"website": foreign.pk, "action": "foreign"}).status_code == 403
+    assert client.post(reverse("agents:website_foreign", args=[foreign.pk])).status_code == 403
     client.force_login(agent_user)
-    client.post(
-        reverse("agents:websites"),
-        {"website": foreign.pk, "action": "foreign", "country": "Allemagne"},
-    )
-    client.post(reverse("agents:websites"), {"website": market.pk, "action": "marketplace"})
+    client.post(reverse("agents:website_foreign", args=[foreign.pk]), {"country": "Allemagne"})
+    client.post(reverse("agents:website_marketplace", args=[market.pk]))
     foreign.refresh_from_db()
     market.refresh_from_db()
     assert (foreign.state, foreign.country) == (WebsiteState.FOREIGN, "Allemagne")

@@ -173,7 +173,7 @@ def urls(report):
             reverse("agents:inspection", args=[ref]),
             reverse("agents:tags", args=[ref]),
             reverse("agents:forward", args=[ref]),
-            reverse("agents:admin_action", args=[ref, "rouvrir"]),
+            reverse("agents:report_reopen", args=[ref]),
         ],
     }
 
@@ -213,8 +213,8 @@ def test_a_read_only_admin_reads_everything_and_acts_on_nothing(client, report, 
 
 def test_agents_cannot_use_the_admin_actions(client, report, agent_user):
     client.force_login(agent_user)
-    for action in ("rouvrir", "anonymiser", "entreprise", "supprimer"):
-        url = reverse("agents:admin_action", args=[report.reference, action])
+    for action in ("report_reopen", "report_anonymise", "report_change_company", "report_delete"):
+        url = reverse(f"agents:{action}", args=[report.reference])
         assert client.post(url, {"confirm": report.reference}).status_code == 403
     assert Report.objects.filter(pk=report.pk).exists()
 
@@ -348,20 +348,18 @@ def test_agents_comment_with_files_inspect_bookmark_tag_and_forward(client, agen
 def test_admin_actions(client, admin_user, django_capture_on_commit_callbacks):
     client.force_login(admin_user)
     closed = ReportFactory(status=ReportStatus.CLOSED_UNREAD, expires_at=timezone.now() - timedelta(days=1))
-    client.post(reverse("agents:admin_action", args=[closed.reference, "rouvrir"]))
+    client.post(reverse("agents:report_reopen", args=[closed.reference]))
     closed.refresh_from_db()
     assert closed.status == ReportStatus.SENT
 
     other = CompanyFactory()
-    client.post(
-        reverse("agents:admin_action", args=[closed.reference, "entreprise"]), {"entreprise-siret": other.siret}
-    )
+    client.post(reverse("agents:report_change_company", args=[closed.reference]), {"entreprise-siret": other.siret})
     closed.refresh_from_db()
     assert closed.company == other and closed.company_siret == other.siret
     with time_machine.travel(timezone.now() + timedelta(days=91)):
         client.force_login(admin_user)
         client.post(
-            reverse("agents:admin_action", args=[closed.reference, "entreprise"]),
+            reverse("agents:report_change_company", args=[closed.reference]),
             {"entreprise-siret": CompanyFactory().siret},
         )
     client.force_login(admin_user)
@@ -369,15 +367,15 @@ def test_admin_actions(client, admin_user, django_capture_on_commit_callbacks):
     assert closed.company == other
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("agents:admin_action", args=[closed.reference, "anonymiser"]))
+        client.post(reverse("agents:report_anonymise", args=[closed.reference]))
     closed.refresh_from_db()
     assert closed.status == ReportStatus.ANONYMISED
     assert any("sont effacées" in m.subject for m in mail.outbox)
 
     spam = ReportFactory()
-    client.post(reverse("agents:admin_action", args=[spam.reference, "supprimer"]), {"confirm": "non"})
+    client.post(reverse("agents:report_delete", args=[spam.reference]), {"confirm": "non"})
     assert Report.objects.filter(pk=spam.pk).exists()
-    client.post(reverse("agents:admin_action", args=[spam.reference, "supprimer"]), {"confirm": spam.reference})
+    client.post(reverse("agents:report_delete", args=[spam.reference]), {"confirm": spam.reference})
     assert not Report.objects.filter(pk=spam.pk).exists()
 
 

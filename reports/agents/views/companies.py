@@ -167,8 +167,7 @@ def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
     page = paginate(request, candidates, size=PAGE_SIZE)
     context = {
         "companies": page.rows,
-        "page": page.number,
-        "has_next": page.has_next,
+        "page": page,
         "may_act": request.user.role in ACTING_ROLES,
     }
     return render(request, "agents/to_activate.html", context)

@@ -5,7 +5,7 @@ hygiene); a read-only administrator reads everything and acts on nothing."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -21,7 +21,6 @@ from reports.files.views import attachments_context
 from reports.models import Bookmark, Report, Response
 from reports.selectors import report_timeline
 from reports.services.agents import (
-    ActionRefused,
     bookmark_toggle,
     comment_add,
     inspection_record,
@@ -31,6 +30,7 @@ from reports.services.agents import (
     report_tags_set,
 )
 from signalconso.audit import ActorKind
+from signalconso.refusals import Refused
 
 
 def _report_or_404(request, reference: str) -> Report:
@@ -139,44 +139,59 @@ def report_forward_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _acted(request, report, _("La transmission est consignée dans l’historique."))
 
 
+# --- An administrator's actions -----------------------------------------------------
+
+
+def _refused(request, report, refusal: Refused) -> HttpResponse:
+    messages.error(request, refusal.message)
+    return redirect("agents:report", report.reference)
+
+
 @staff_required(admin_only=True)
 @require_POST
-def report_admin_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    """Reopen, change the company, anonymise on request, delete as spam."""
+def report_reopen(request: HttpRequest, reference: str) -> HttpResponse:
     report = _report_or_404(request, reference)
     try:
-        if action == "rouvrir":
-            lifecycle.report_reopen(report=report, user=request.user)
-            return _acted(request, report, _("Le signalement est rouvert pour 3 jours."))
-        if action == "anonymiser":
-            lifecycle.report_anonymise(report=report, user=request.user, at_consumer_request=True)
-            return _acted(request, report, _("Les données du consommateur sont effacées ; il en est prévenu."))
-        if action == "entreprise":
-            form = SiretForm(request.POST, prefix="entreprise")
-            if not form.is_valid():
-                return _render_report(request, report, company_form=form)
-            report_change_company(report=report, user=request.user, company=form.company)
-            return _acted(request, report, _("L’entreprise du signalement est changée."))
-        if action == "supprimer":
-            if request.POST.get("confirm") != report.reference:
-                messages.error(request, _("Recopiez la référence du signalement pour confirmer."))
-                return redirect("agents:report", report.reference)
-            report_delete_spam(report=report, user=request.user)
-            messages.success(
-                request,
-                _("Le signalement %(reference)s est supprimé.") % {"reference": report.reference},
-            )
-            return redirect("agents:search")
-    except (lifecycle.IllegalTransition, ActionRefused) as refusal:
-        messages.error(request, refusal.message)
+        lifecycle.report_reopen(report=report, user=request.user)
+    except Refused as refusal:
+        return _refused(request, report, refusal)
+    return _acted(request, report, _("Le signalement est rouvert pour 3 jours."))
+
+
+@staff_required(admin_only=True)
+@require_POST
+def report_anonymise(request: HttpRequest, reference: str) -> HttpResponse:
+    """At the consumer's request: their data is erased and they are told."""
+    report = _report_or_404(request, reference)
+    try:
+        lifecycle.report_anonymise(report=report, user=request.user, at_consumer_request=True)
+    except Refused as refusal:
+        return _refused(request, report, refusal)
+    return _acted(request, report, _("Les données du consommateur sont effacées ; il en est prévenu."))
+
+
+@staff_required(admin_only=True)
+@require_POST
+def report_change_company_view(request: HttpRequest, reference: str) -> HttpResponse:
+    report = _report_or_404(request, reference)
+    form = SiretForm(request.POST, prefix="entreprise")
+    if not form.is_valid():
+        return _render_report(request, report, company_form=form)
+    try:
+        report_change_company(report=report, user=request.user, company=form.company)
+    except Refused as refusal:
+        return _refused(request, report, refusal)
+    return _acted(request, report, _("L’entreprise du signalement est changée."))
+
+
+@staff_required(admin_only=True)
+@require_POST
+def report_delete(request: HttpRequest, reference: str) -> HttpResponse:
+    """Spam or abuse: the reference typed again confirms."""
+    report = _report_or_404(request, reference)
+    if request.POST.get("confirm") != report.reference:
+        messages.error(request, _("Recopiez la référence du signalement pour confirmer."))
         return redirect("agents:report", report.reference)
-    raise Http404
-
-
-# --- Exports ----------------------------------------------------------------------------
-
-
-# --- Companies ----------------------------------------------------------------------------
-
-
-# --- Websites -----------------------------------------------------------------------------
+    report_delete_spam(report=report, user=request.user)
+    messages.success(request, _("Le signalement %(reference)s est supprimé.") % {"reference": report.reference})
+    return redirect("agents:search")

@@ -31,8 +31,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "reports": page.rows,
-        "page": page.number,
-        "has_next": page.has_next,
+        "page": page,
+        # The search's own filters, for the save and subscribe forms.
         "query": page.query,
         "saved": SavedSearch.objects.filter(user=request.user),
         "save_form": SaveSearchForm(),

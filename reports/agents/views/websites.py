@@ -1,11 +1,12 @@
-"""Websites reported but not identified: link one to its company, or mark it."""
+"""Websites reported but not identified: link one to its company, or mark it
+foreign or a marketplace. One view per action."""
 
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import ACTING_ROLES, MODERATORS, staff_required
 from companies.forms import SiretForm
@@ -14,37 +15,47 @@ from reports.services.websites import website_identify, website_mark
 
 
 @staff_required(roles=MODERATORS)
-@require_http_methods(["GET", "POST"])
+@require_safe
 def websites(request: HttpRequest) -> HttpResponse:
-    """Hosts reported but not identified: link one to its company, or mark it."""
-    if request.method == "POST":
-        website = get_object_or_404(Website, pk=request.POST.get("website"))
-        action = request.POST.get("action")
-        if action == "identify":
-            form = SiretForm(request.POST, prefix=f"site{website.pk}")
-            if form.is_valid():
-                sent = website_identify(website=website, company=form.company, user=request.user)
-                messages.success(
-                    request,
-                    _("%(host)s est rattaché à %(company)s ; %(count)s signalements lui sont envoyés.")
-                    % {"host": website.host, "company": form.company.name, "count": sent},
-                )
-            else:
-                messages.error(request, " ".join(form.errors.get("siret", [])))
-        elif action in (WebsiteState.FOREIGN, WebsiteState.MARKETPLACE):
-            website_mark(website=website, state=action, country=request.POST.get("country", ""), user=request.user)
-            messages.success(
-                request,
-                _("%(host)s est noté : %(state)s.") % {"host": website.host, "state": WebsiteState(action).label},
-            )
-        return redirect("agents:websites")
     hosts = (
         Website.objects.filter(state=WebsiteState.NOT_IDENTIFIED)
         .annotate(reports_count=Count("reports"))
         .order_by("-reports_count", "host")[:100]
     )
-    return render(
-        request,
-        "agents/websites.html",
-        {"websites": hosts, "may_act": request.user.role in ACTING_ROLES},
-    )
+    return render(request, "agents/websites.html", {"websites": hosts, "may_act": request.user.role in ACTING_ROLES})
+
+
+@staff_required(roles=MODERATORS)
+@require_POST
+def website_identify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    website = get_object_or_404(Website, pk=pk)
+    form = SiretForm(request.POST, prefix=f"site{website.pk}")
+    if form.is_valid():
+        sent = website_identify(website=website, company=form.company, user=request.user)
+        messages.success(
+            request,
+            _("%(host)s est rattaché à %(company)s ; %(count)s signalements lui sont envoyés.")
+            % {"host": website.host, "company": form.company.name, "count": sent},
+        )
+    else:
+        messages.error(request, " ".join(form.errors.get("siret", [])))
+    return redirect("agents:websites")
+
+
+def _mark(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    website = get_object_or_404(Website, pk=pk)
+    website_mark(website=website, state=state, country=request.POST.get("country", ""), user=request.user)
+    messages.success(request, _("%(host)s est noté : %(state)s.") % {"host": website.host, "state": state.label})
+    return redirect("agents:websites")
+
+
+@staff_required(roles=MODERATORS)
+@require_POST
+def website_mark_foreign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mark(request, pk, WebsiteState.FOREIGN)
+
+
+@staff_required(roles=MODERATORS)
+@require_POST
+def website_mark_marketplace(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mark(request, pk, WebsiteState.MARKETPLACE)
