@@ -6,7 +6,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,3 +215,57 @@ def activation_complete(*, code_id: int, email: str, first_name: str, last_name:
         EventKind.COMPANY_ACTIVATED, actor=ActorKind.PRO, company=row.company, user=user, details={"email": email}
     )
     return user
+
+
+# --- The user's own account -------------------------------------------------------------
+
+EMAIL_CHANGE_SALT = "accounts.email-change"
+EMAIL_CHANGE_MAX_AGE = 24 * 3600
+
+
+def account_departments_set(*, user: User, departments: list[str]) -> None:
+    """The departments whose reports an agent's home page shows first."""
+    if not user.is_administration_staff:
+        raise AccessRefused(_("Seuls les agents de l’administration choisissent des départements."))
+    User.objects.filter(pk=user.pk).update(departments=departments)
+    user.departments = departments
+
+
+@transaction.atomic
+def account_email_change_request(*, user: User, email: str, language: str) -> None:
+    """Sends a link to the new address; the address changes when it is opened."""
+    token = signing.dumps({"user": user.pk, "email": email, "old": user.email}, salt=EMAIL_CHANGE_SALT)
+    email_queue("email_change", to=email, data={"token": token}, language=language, user=user)
+
+
+def account_email_change_address(*, user: User, token: str) -> str | None:
+    """The new address a link of account_email_change_request carries, if it
+    is this user's, younger than a day and not used yet."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if data.get("user") != user.pk or data.get("old") != user.email:
+        return None
+    return data.get("email")
+
+
+def account_email_change(*, user: User, token: str) -> str:
+    """Changes the address to the one of the link; returns it."""
+    email = account_email_change_address(user=user, token=token)
+    if email is None:
+        raise AccessRefused(_("Ce lien n’est plus valable : demandez de nouveau le changement."))
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(email=User.objects.normalize_email(email))
+    except IntegrityError:
+        raise AccessRefused(_("Cette adresse est déjà celle d’un autre compte.")) from None
+    return email
+
+
+def company_alerts_set(*, user: User, access_ids: set[int]) -> None:
+    """The companies whose new reports this professional is emailed about
+    (among those they have access to)."""
+    accesses = CompanyAccess.objects.filter(user=user)
+    accesses.filter(pk__in=access_ids).update(new_report_emails=True)
+    accesses.exclude(pk__in=access_ids).update(new_report_emails=False)

@@ -7,6 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("nom/", views.account_names, name="account_names"),
+    path("departements/", views.account_departments, name="account_departments"),
+    path("changer-adresse/", views.account_email, name="account_email"),
     path("adresse/<str:token>/", views.email_confirm, name="email_confirm"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("connexion/", views.LoginView.as_view(), name="login"),

@@ -8,14 +8,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import second_factor
 from accounts.forms import (
@@ -31,11 +29,15 @@ from accounts.forms import (
     too_many_failures,
 )
 from accounts.models import User
-from accounts.services import AccessRefused, invitation_accept, invitation_from_token
-from notifications.services import email_queue
-
-EMAIL_CHANGE_SALT = "accounts.email-change"
-EMAIL_CHANGE_MAX_AGE = 24 * 3600
+from accounts.services import (
+    AccessRefused,
+    account_departments_set,
+    account_email_change,
+    account_email_change_address,
+    account_email_change_request,
+    invitation_accept,
+    invitation_from_token,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -186,45 +188,66 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
-@require_http_methods(["GET", "POST"])
+def _account_page(request, *, names=None, departments=None, email_form=None) -> HttpResponse:
+    """The account page; a form given is the one that was just refused."""
+    user = request.user
+    context = {
+        "names": names or NamesForm(instance=user),
+        "departments": departments or DepartmentsForm(initial={"departments": ", ".join(user.departments)}),
+        "email_form": email_form or EmailChangeForm(user=user),
+    }
+    failed = any(form is not None for form in (names, departments, email_form))
+    return render(request, "accounts/account.html", context, status=400 if failed else 200)
+
+
+@require_safe
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    """The user's names, and a change of email address proved by a link."""
-    names = NamesForm(instance=request.user)
-    email_form = EmailChangeForm(user=request.user)
-    departments = DepartmentsForm(initial={"departments": ", ".join(request.user.departments)})
-    if request.method == "POST" and request.POST.get("form") == "names":
-        names = NamesForm(request.POST, instance=request.user)
-        if names.is_valid():
-            names.save()
-            messages.success(request, _("Votre nom est enregistré."))
-            return redirect("accounts:account")
-    elif request.method == "POST" and request.POST.get("form") == "departments":
-        departments = DepartmentsForm(request.POST)
-        if departments.is_valid() and request.user.is_administration_staff:
-            request.user.departments = departments.cleaned_data["departments"]
-            request.user.save(update_fields=["departments"])
-            messages.success(request, _("Vos départements sont enregistrés."))
-            return redirect("accounts:account")
-    elif request.method == "POST" and request.POST.get("form") == "email":
-        email_form = EmailChangeForm(request.POST, user=request.user)
-        if email_form.is_valid():
-            new = email_form.cleaned_data["email"]
-            token = signing.dumps(
-                {"user": request.user.pk, "email": new, "old": request.user.email}, salt=EMAIL_CHANGE_SALT
-            )
-            email_queue(
-                "email_change", to=new, data={"token": token}, language=get_language() or "fr", user=request.user
-            )
-            messages.success(
-                request,
-                _("Un lien de confirmation est envoyé à %(email)s : votre adresse changera quand vous l’ouvrirez.")
-                % {"email": new},
-            )
-            return redirect("accounts:account")
-    failed = names.errors or email_form.errors or departments.errors
-    context = {"names": names, "email_form": email_form, "departments": departments}
-    return render(request, "accounts/account.html", context, status=400 if failed else 200)
+    """The user's names, departments (agents) and email address."""
+    return _account_page(request)
+
+
+@require_POST
+@login_required
+def account_names(request: HttpRequest) -> HttpResponse:
+    form = NamesForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return _account_page(request, names=form)
+    form.save()
+    messages.success(request, _("Votre nom est enregistré."))
+    return redirect("accounts:account")
+
+
+@require_POST
+@login_required
+def account_departments(request: HttpRequest) -> HttpResponse:
+    form = DepartmentsForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, departments=form)
+    try:
+        account_departments_set(user=request.user, departments=form.cleaned_data["departments"])
+    except AccessRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Vos départements sont enregistrés."))
+    return redirect("accounts:account")
+
+
+@require_POST
+@login_required
+def account_email(request: HttpRequest) -> HttpResponse:
+    """A change of address, proved by a link sent to the new one."""
+    form = EmailChangeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _account_page(request, email_form=form)
+    email = form.cleaned_data["email"]
+    account_email_change_request(user=request.user, email=email, language=get_language() or "fr")
+    messages.success(
+        request,
+        _("Un lien de confirmation est envoyé à %(email)s : votre adresse changera quand vous l’ouvrirez.")
+        % {"email": email},
+    )
+    return redirect("accounts:account")
 
 
 @require_http_methods(["GET", "POST"])
@@ -232,22 +255,18 @@ def account(request: HttpRequest) -> HttpResponse:
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link sent to the new address: a button confirms the change. The
     link names the address it replaces, so it works once."""
-    try:
-        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
-    except signing.BadSignature:
-        data = {}
-    if data.get("user") != request.user.pk or data.get("old") != request.user.email:
+    email = account_email_change_address(user=request.user, token=token)
+    if email is None:
         messages.error(request, _("Ce lien n’est plus valable : demandez de nouveau le changement."))
         return redirect("accounts:account")
     if request.method == "GET":
-        return render(request, "accounts/email_confirm.html", {"email": data["email"]})
+        return render(request, "accounts/email_confirm.html", {"email": email})
     try:
-        with transaction.atomic():
-            User.objects.filter(pk=request.user.pk).update(email=data["email"])
-    except IntegrityError:
-        messages.error(request, _("Cette adresse est déjà celle d’un autre compte."))
+        account_email_change(user=request.user, token=token)
+    except AccessRefused as refusal:
+        messages.error(request, refusal.message)
     else:
-        messages.success(request, _("Votre adresse est maintenant %(email)s.") % data)
+        messages.success(request, _("Votre adresse est maintenant %(email)s.") % {"email": email})
     return redirect("accounts:account")
 
 

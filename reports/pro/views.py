@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import pro_required
+from accounts.services import company_alerts_set
 from companies.models import CompanyAccess
 from reports import lifecycle
 from reports.files.forms import AttachmentsForm
@@ -263,11 +264,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     """Which companies' new reports this user is emailed about."""
     accesses = _companies(request.user)
     if request.method == "POST":
-        chosen = set(request.POST.getlist("alerts"))
-        for access in accesses:
-            wanted = str(access.pk) in chosen
-            if access.new_report_emails != wanted:
-                CompanyAccess.objects.filter(pk=access.pk).update(new_report_emails=wanted)
+        chosen = {int(pk) for pk in request.POST.getlist("alerts") if pk.isdigit()}
+        company_alerts_set(user=request.user, access_ids=chosen)
         messages.success(request, _("Vos préférences sont enregistrées."))
         return redirect("pro:settings")
     return render(request, "pro/settings.html", {"accesses": accesses})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from companies.models import Company
+from notifications.models import Subscription
 from reports import lifecycle
 from reports.files.checks import stored_files_delete
 from reports.models import (
@@ -19,6 +20,7 @@ from reports.models import (
     Inspection,
     Report,
     Response,
+    SavedSearch,
     ScanState,
     Tag,
 )
@@ -143,3 +145,27 @@ def report_delete_spam(*, report: Report, user) -> None:
     )
     report.delete()
     transaction.on_commit(lambda: stored_files_delete(names))
+
+
+# --- The agent's own searches -----------------------------------------------------------
+
+
+def saved_search_create(*, user, name: str, query: str) -> SavedSearch:
+    return SavedSearch.objects.create(user=user, name=name, query=query[:2000])
+
+
+def saved_search_forget(*, user, pk: int) -> bool:
+    """Returns whether the user had that saved search."""
+    return SavedSearch.objects.filter(pk=pk, user=user).delete()[0] > 0
+
+
+def subscription_create(*, user, name: str, frequency: str, email: str, filters: dict) -> Subscription:
+    """A standing search (`filters` as the search page's query, each key a
+    list): its first digest lists the reports filed from now on."""
+    return Subscription.objects.create(
+        user=user, email=email, name=name, frequency=frequency, filters=filters, last_sent_until=timezone.now()
+    )
+
+
+def subscription_delete(*, user, pk: int) -> bool:
+    return Subscription.objects.filter(pk=pk, user=user).delete()[0] > 0

@@ -58,7 +58,7 @@ def test_anonymous_is_sent_to_login_from_the_account_page(client):
 def test_account_page_refuses_other_methods_and_saves_names(client, pro_user):
     client.force_login(pro_user)
     assert client.put(reverse("accounts:account")).status_code == 405
-    response = client.post(reverse("accounts:account"), {"form": "names", "first_name": "Léa", "last_name": "Roux"})
+    response = client.post(reverse("accounts:account_names"), {"first_name": "Léa", "last_name": "Roux"})
     assertRedirects(response, reverse("accounts:account"))
     pro_user.refresh_from_db()
     assert pro_user.get_full_name() == "Léa Roux"

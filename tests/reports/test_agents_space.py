@@ -431,9 +431,9 @@ def test_an_agent_chooses_their_departments_for_the_home_page(client, agent_user
     mine = ReportFactory(department="83")
     other = ReportFactory(department="13")
     client.force_login(agent_user)
-    bad = client.post(reverse("accounts:account"), {"form": "departments", "departments": "83, 1000"})
+    bad = client.post(reverse("accounts:account_departments"), {"departments": "83, 1000"})
     assertContains(bad, "Département inconnu : 1000", status_code=400)
-    client.post(reverse("accounts:account"), {"form": "departments", "departments": "83"})
+    client.post(reverse("accounts:account_departments"), {"departments": "83"})
     agent_user.refresh_from_db()
     assert agent_user.departments == ["83"]
     home = client.get(reverse("agents:home"))

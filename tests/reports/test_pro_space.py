@@ -346,7 +346,7 @@ def test_a_professional_logs_in_to_their_reports(client, pro, password):
 def test_email_change_is_confirmed_by_a_link_to_the_new_address(client, pro, django_capture_on_commit_callbacks):
     client.force_login(pro)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:account"), {"form": "email", "email": "nouvelle@example.fr"})
+        client.post(reverse("accounts:account_email"), {"email": "nouvelle@example.fr"})
     message = mail.outbox[-1]
     assert message.to == ["nouvelle@example.fr"]
     pro.refresh_from_db()
@@ -362,7 +362,7 @@ def test_email_change_is_confirmed_by_a_link_to_the_new_address(client, pro, dja
     client.post(link)
     assertContains(client.get(reverse("accounts:account")), "nouvelle@example.fr")
     UserFactory(email="prise@example.fr")
-    response = client.post(reverse("accounts:account"), {"form": "email", "email": "prise@example.fr"})
+    response = client.post(reverse("accounts:account_email"), {"email": "prise@example.fr"})
     assertContains(response, "déjà celle d’un autre compte", status_code=400)
 
 

@@ -2,10 +2,9 @@
 subscriptions."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -15,6 +14,8 @@ from notifications.models import Subscription
 from reports.agents.forms import ReportSearchForm, SaveSearchForm, SubscriptionForm
 from reports.models import Report, SavedSearch
 from reports.search import ReportFilters, reports_search
+from reports.services import agents as agents_services
+from reports.services.agents import saved_search_create, saved_search_forget, subscription_create
 from signalconso.pagination import paginate
 
 PAGE_SIZE = 25
@@ -47,7 +48,7 @@ def search_save(request: HttpRequest) -> HttpResponse:
     form = SaveSearchForm(request.POST)
     query = request.POST.get("query", "")[:2000]
     if form.is_valid():
-        SavedSearch.objects.create(user=request.user, name=form.cleaned_data["name"], query=query)
+        saved_search_create(user=request.user, name=form.cleaned_data["name"], query=query)
         messages.success(request, _("La recherche est enregistrée."))
     else:
         messages.error(request, _("Donnez un nom à la recherche pour l’enregistrer."))
@@ -57,7 +58,8 @@ def search_save(request: HttpRequest) -> HttpResponse:
 @staff_required(act=STAFF_ROLES)
 @require_POST
 def search_forget(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()
+    if not saved_search_forget(user=request.user, pk=pk):
+        raise Http404
     return redirect("agents:search")
 
 
@@ -70,13 +72,12 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         query = QueryDict(request.POST.get("query", ""))
         search_form = ReportSearchForm(query)
         if form.is_valid() and search_form.is_valid():
-            Subscription.objects.create(
+            subscription_create(
                 user=request.user,
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 frequency=form.cleaned_data["frequency"],
                 filters={key: query.getlist(key) for key in query},
-                last_sent_until=timezone.now(),
             )
             messages.success(request, _("L’abonnement est créé : les nouveaux signalements vous seront envoyés."))
         else:
@@ -90,6 +91,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 @staff_required(act=STAFF_ROLES)
 @require_POST
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(Subscription, pk=pk, user=request.user).delete()
+    if not agents_services.subscription_delete(user=request.user, pk=pk):
+        raise Http404
     messages.success(request, _("L’abonnement est supprimé."))
     return redirect("agents:subscriptions")
