@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
 from accounts.models import Invitation, RecoveryCode, TOTPDevice, User
 
 
@@ -43,6 +44,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     filter_horizontal = []
+    actions = ["clear_login_lockout"]
+
+    @admin.action(description=_("Lever le blocage des connexions"), permissions=["change"])
+    def clear_login_lockout(self, request, queryset):
+        for user in queryset:
+            lockout.lockout_clear(user.email)
+        self.message_user(request, _("Les essais manqués de ces comptes sont oubliés."))
 
 
 @admin.register(TOTPDevice)

@@ -4,15 +4,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
 from accounts.models import User
 from notifications.services import email_queue
-from signalconso.ratelimit import client_ip
 
 
 class LoginForm(AuthenticationForm):
@@ -34,52 +32,24 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé. Contactez l’administrateur de votre entreprise."),
         "throttled": _(
-            "Trop d’essais pour cette adresse ou depuis votre connexion : réessayez dans "
-            "15 minutes, ou choisissez un nouveau mot de passe."
+            "Trop d’essais pour ce compte depuis votre connexion : réessayez dans "
+            "15 minutes, ou choisissez un nouveau mot de passe, ce qui lève le blocage."
         ),
     }
 
     def clean(self):
-        """Refuses at once past LOGIN_FAILURES failures in 15 minutes for the
-        address or the client; counts each failure."""
-        keys = failure_keys(self.request, email=self.cleaned_data.get("username"))
-        if too_many_failures(keys):
+        """Refuses at once a client that failed too often on this account, or
+        on many accounts (accounts/lockout.py); counts each failure."""
+        email = self.cleaned_data.get("username")
+        if not lockout.login_allowed(self.request, email):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
-            count_failure(keys)
+            lockout.login_failed(self.request, email)
             raise
-
-
-LOGIN_FAILURE_WINDOW = 15 * 60
-
-
-def failure_keys(request, *, email: str | None = None, user_id: int | None = None) -> list[str]:
-    """Counters of failed logins or codes in the current 15-minute window (a
-    fixed window: simple, and the same whatever the cache), shared by the
-    password and the second factor: per client, per address, per account."""
-    window = int(timezone.now().timestamp() // LOGIN_FAILURE_WINDOW)
-    keys = [f"login-failures:ip:{client_ip(request)}:{window}"] if request is not None else []
-    if email:
-        keys.append(f"login-failures:email:{str(email).lower()}:{window}")
-    if user_id:
-        keys.append(f"login-failures:user:{user_id}:{window}")
-    return keys
-
-
-def too_many_failures(keys: list[str]) -> bool:
-    return any((cache.get(key) or 0) >= settings.LOGIN_FAILURES for key in keys)
-
-
-def count_failure(keys: list[str]) -> None:
-    """Atomic in the shared cache: parallel attempts are all counted."""
-    for key in keys:
-        if not cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW + 60):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.add(key, 1, timeout=LOGIN_FAILURE_WINDOW + 60)
+        lockout.login_succeeded(self.request, email)
+        return cleaned
 
 
 class SecondFactorForm(forms.Form):

@@ -3,7 +3,6 @@
 single-use recovery codes. Password first, then the code: the session is
 logged in only once both are right (views.LoginView / otp_verify)."""
 
-import hashlib
 import hmac
 import io
 import secrets
@@ -12,19 +11,17 @@ import time
 import pyotp
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RecoveryCode, TOTPDevice, User
+from signalconso.keys import keyed_hash, keyed_hashes
 
 ISSUER = "SignalConso"
 RECOVERY_CODES = 10
 
 
-def _hash(code: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, b"recovery:" + code.encode(), hashlib.sha256).hexdigest()
+RECOVERY_SALT = "accounts.second_factor.recovery"
 
 
 def device_for_setup(user: User) -> TOTPDevice:
@@ -78,16 +75,16 @@ def device_confirm(device: TOTPDevice, code: str) -> list[str] | None:
 def recovery_codes_renew(user: User) -> list[str]:
     RecoveryCode.objects.filter(user=user).delete()
     codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
-    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_hash(c)) for c in codes)
+    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=keyed_hash(RECOVERY_SALT, c)) for c in codes)
     return codes
 
 
 @transaction.atomic
 def recovery_code_use(user: User, code: str) -> bool:
     code = code.strip().lower()
-    used = RecoveryCode.objects.filter(user=user, code_hash=_hash(code), used_at__isnull=True).update(
-        used_at=timezone.now()
-    )
+    used = RecoveryCode.objects.filter(
+        user=user, code_hash__in=keyed_hashes(RECOVERY_SALT, code), used_at__isnull=True
+    ).update(used_at=timezone.now())
     return bool(used)
 
 

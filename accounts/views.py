@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import second_factor
+from accounts import lockout, second_factor
 from accounts.forms import (
     DepartmentsForm,
     EmailChangeForm,
@@ -24,9 +24,6 @@ from accounts.forms import (
     PasswordChoiceForm,
     ResetRequestForm,
     SecondFactorForm,
-    count_failure,
-    failure_keys,
-    too_many_failures,
 )
 from accounts.models import User
 from accounts.services import (
@@ -103,8 +100,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # Wrong codes count with wrong passwords, per account and per client,
         # in the shared cache: parallel guesses and fresh logins do not reset them.
-        keys = failure_keys(request, email=user.email, user_id=user.pk)
-        if too_many_failures(keys):
+        if not lockout.second_factor_allowed(request, user):
             request.session.pop(PENDING_KEY, None)
             messages.error(request, _("Trop d’essais : réessayez dans 15 minutes."))
             return redirect("accounts:login")
@@ -112,7 +108,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         ok = second_factor.totp_check(user.totp, code) if code else second_factor.recovery_code_use(user, recovery)
         if ok:
             return _finish_login(request, user)
-        count_failure(keys)
+        lockout.second_factor_failed(request, user)
         pending = request.session[PENDING_KEY]
         pending["tries"] += 1
         request.session[PENDING_KEY] = pending
@@ -137,15 +133,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp")
     device = second_factor.device_for_setup(user)
     form = SecondFactorForm(request.POST or None)
-    keys = failure_keys(request, email=user.email, user_id=user.pk)
-    if request.method == "POST" and too_many_failures(keys):
+    if request.method == "POST" and not lockout.second_factor_allowed(request, user):
         request.session.pop(PENDING_KEY, None)
         messages.error(request, _("Trop d’essais : réessayez dans 15 minutes."))
         return redirect("accounts:login")
     if request.method == "POST" and form.is_valid():
         codes = second_factor.device_confirm(device, form.cleaned_data["code"])
         if codes is None:
-            count_failure(keys)
+            lockout.second_factor_failed(request, user)
         if codes is not None:
             pending = request.session.get(PENDING_KEY, {})
             response = _finish_login(request, user)
@@ -173,6 +168,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # Whoever kept failing on this account, its owner has just proved
+        # they read its mailbox: the counters start again.
+        lockout.lockout_clear(self.user.email)
+        return super().form_valid(form)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

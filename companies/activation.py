@@ -9,12 +9,9 @@ brings another. An attacker rotating addresses gets at most 100 tries at 1 in
 2^40 each.
 """
 
-import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +21,7 @@ from companies.identifiers import clean_siret
 from companies.models import ActivationCode, Company
 from companies.selectors import company_has_users
 from notifications.services import email_queue
+from signalconso.keys import keyed_hash, keyed_hash_matches
 from signalconso.refusals import Refused
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -40,9 +38,7 @@ class ActivationRefused(Refused):
     default_field = "code"
 
 
-def _hash(code: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, b"activation:" + code.encode(), hashlib.sha256).hexdigest()
+ACTIVATION_CODE_SALT = "companies.activation.code"
 
 
 def normalize_code(raw: str) -> str:
@@ -54,7 +50,7 @@ def activation_code_issue(*, company: Company) -> tuple[ActivationCode, str]:
     expire or one is used). Emailed when the company's address is known."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     row = ActivationCode.objects.create(
-        company=company, code_hash=_hash(code), expires_at=timezone.now() + CODE_VALIDITY
+        company=company, code_hash=keyed_hash(ACTIVATION_CODE_SALT, code), expires_at=timezone.now() + CODE_VALIDITY
     )
     if company.email:
         email_queue(
@@ -99,9 +95,9 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
         raise ActivationRefused(_("Trop d’essais erronés pour ce SIRET : réessayez dans 30 minutes."), "code")
     now = timezone.now()
     live = ActivationCode.objects.filter(company=company, used_at__isnull=True)
-    candidate = _hash(normalize_code(code))
+    candidate = normalize_code(code)
     for row in live.order_by("-created_at"):
-        if hmac.compare_digest(row.code_hash, candidate):
+        if keyed_hash_matches(ACTIVATION_CODE_SALT, candidate, row.code_hash):
             if row.expires_at <= now:
                 raise ActivationRefused(
                     _("Ce code a expiré. Un nouveau courrier vous sera envoyé avec un autre code.")

@@ -43,6 +43,10 @@ DEBUG = env_bool("DEBUG", default=False)
 # signalconso/checks.py refuses it, and start-up refuses it for an https site.
 DEV_SECRET_KEY = "dev-only-key-never-use-in-production-" + "x" * 20
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+# To change the key: put the new one in SECRET_KEY and the old one here, for
+# as long as links and codes made with it must keep working (90 days covers
+# the activation letters), then remove it. See docs/security.md.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 # The public address of the site: used to build absolute links in emails and
 # letters, and, when it is https, to turn on every HTTPS protection.
@@ -328,10 +332,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # The administration's staff are logged out after this many minutes without a
-# request; failed logins beyond LOGIN_FAILURES in 15 minutes (per address, per
-# client) are refused until the window passes.
+# request. A client that fails LOGIN_FAILURES times in 15 minutes on one
+# account, or LOGIN_FAILURES_PER_ADDRESS times on any accounts, is refused
+# until the window passes (accounts/lockout.py); the owner, from elsewhere, is not.
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
 LOGIN_FAILURES = env.int("LOGIN_FAILURES", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=50)
 # Agents are invited only at these domains.
 ADMINISTRATION_EMAIL_DOMAINS = env.list(
     "ADMINISTRATION_EMAIL_DOMAINS",

@@ -28,7 +28,7 @@ def submission_from_draft(draft: Draft) -> Submission:
     if not consumer.is_valid():
         raise ReportRefused(_("Vérifiez vos coordonnées."), field="coordonnees")
     email = consumer.cleaned_data["email"]
-    if not verification.is_verified(email):
+    if not verification.is_verified(draft.session, email):
         raise ReportRefused(_("Confirmez d’abord votre adresse électronique."), field="coordonnees")
     return Submission(
         category=category,

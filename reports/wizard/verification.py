@@ -1,37 +1,43 @@
 """Checking a consumer's email address with a 6-digit code.
 
-The code is drawn by a cryptographic generator and stored as an HMAC keyed
-with SECRET_KEY, so the table alone gives nothing away. A code lives 30
-minutes and allows 5 tries; another can be asked for after a minute. An
-address verified once is trusted for a year.
+The code is drawn by a cryptographic generator and stored as a keyed hash
+(signalconso/keys.py), so the table alone gives nothing away. A code lives
+30 minutes and allows 5 tries; another can be asked for after a minute.
+
+An address is trusted only in the browser session that typed its code: a
+new session, even a minute later, gets a new code. Nobody can file reports
+under somebody else's address because its owner once proved it.
 """
 
-import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import EmailVerification
+from signalconso.keys import keyed_hash, keyed_hash_matches
 from signalconso.refusals import Refused
 
 CODE_LIFETIME = timedelta(minutes=30)
 MAX_ATTEMPTS = 5
 RESEND_DELAY = timedelta(minutes=1)
-TRUSTED_FOR = timedelta(days=365)
+SESSION_KEY = "verified_emails"
 
 
-def _hash(email: str, code: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{email}:{code}".encode(), hashlib.sha256).hexdigest()
+CODE_SALT = "reports.wizard.verification.code"
 
 
-def is_verified(email: str) -> bool:
-    return EmailVerification.objects.filter(email=email, verified_at__gte=timezone.now() - TRUSTED_FOR).exists()
+def is_verified(session, email: str) -> bool:
+    """Whether this address's code was typed in this browser session."""
+    return email in (session.get(SESSION_KEY) or [])
+
+
+def mark_verified(session, email: str) -> None:
+    verified = list(session.get(SESSION_KEY) or [])
+    if email not in verified:
+        session[SESSION_KEY] = [*verified, email]
 
 
 def pending(email: str) -> EmailVerification | None:
@@ -52,7 +58,9 @@ def issue_code(email: str) -> str:
     for the email; the caller sends it."""
     EmailVerification.objects.filter(email=email, verified_at__isnull=True).delete()
     code = f"{secrets.randbelow(1_000_000):06d}"
-    EmailVerification.objects.create(email=email, code_hash=_hash(email, code), sent_at=timezone.now())
+    EmailVerification.objects.create(
+        email=email, code_hash=keyed_hash(CODE_SALT, f"{email}:{code}"), sent_at=timezone.now()
+    )
     return code
 
 
@@ -76,7 +84,7 @@ def check_code(email: str, code: str) -> None:
             outcome = "too_many"
         else:
             current.attempts += 1
-            if hmac.compare_digest(current.code_hash, _hash(email, code.strip())):
+            if keyed_hash_matches(CODE_SALT, f"{email}:{code.strip()}", current.code_hash):
                 current.verified_at = timezone.now()
                 outcome = "verified"
             else:

@@ -252,7 +252,7 @@ def consumer(request: HttpRequest) -> HttpResponse:
     form = forms.ConsumerForm(posted(request), initial=draft.get("consumer"), goes_to_company=draft.goes_to_company)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
-        values["verified"] = verification.is_verified(values["email"])
+        values["verified"] = verification.is_verified(request.session, values["email"])
         draft.put("consumer", values)
         if values["verified"]:
             return redirect(_next_url(draft, "coordonnees"))
@@ -313,6 +313,7 @@ def verification_step(request: HttpRequest) -> HttpResponse:
             except verification.CodeRefused as refusal:
                 form.add_error("code", refusal.message)
             else:
+                verification.mark_verified(request.session, email)
                 consumer_data["verified"] = True
                 draft.put("consumer", consumer_data)
                 return redirect("reports:confirmation")

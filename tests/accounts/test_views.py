@@ -163,3 +163,60 @@ def test_admin_site_is_open_to_administrators_only(client, pro_user, admin_user,
     assert client.get(reverse("admin:accounts_user_add")).status_code == 403
     client.force_login(admin_user)
     assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+
+
+# --- Lockout: the guesser is slowed down, the owner gets in ---------------------------------
+
+
+def _login(client, email, password, address):
+    return client.post(reverse("accounts:login"), {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def test_failures_from_many_addresses_do_not_lock_the_owner_out(client, pro_user, password, settings):
+    settings.LOGIN_FAILURES = 10
+    for n in range(20):
+        _login(client, pro_user.email, "pas-le-bon", f"203.0.113.{n}")
+    assertRedirects(_login(client, pro_user.email, password, "198.51.100.7"), reverse("pro:reports"))
+
+
+def test_an_address_that_keeps_failing_on_an_account_is_stopped_there_only(client, pro_user, password, settings):
+    settings.LOGIN_FAILURES = 10
+    for _ in range(10):
+        _login(client, pro_user.email, "pas-le-bon", "203.0.113.9")
+    assertContains(_login(client, pro_user.email, password, "203.0.113.9"), "Trop d’essais")
+    assertRedirects(_login(client, pro_user.email, password, "198.51.100.7"), reverse("pro:reports"))
+
+
+def test_an_address_trying_many_accounts_is_stopped(client, pro_user, password, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 30
+    for n in range(30):
+        _login(client, f"personne{n}@example.fr", "pas-le-bon", "203.0.113.9")
+    assertContains(_login(client, pro_user.email, password, "203.0.113.9"), "Trop d’essais")
+
+
+def test_a_password_reset_lifts_the_lockout(client, pro_user, settings, django_capture_on_commit_callbacks):
+    settings.LOGIN_FAILURES = 10
+    for _ in range(10):
+        _login(client, pro_user.email, "pas-le-bon", "203.0.113.9")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": pro_user.email})
+    link = re.search(r"(/compte/mot-de-passe/nouveau/[^\s]+/)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "un tout nouveau mot", "new_password2": "un tout nouveau mot"},
+    )
+    assertRedirects(_login(client, pro_user.email, "un tout nouveau mot", "203.0.113.9"), reverse("pro:reports"))
+
+
+def test_an_administrator_lifts_the_lockout(client, pro_user, password, admin_user, settings):
+    settings.LOGIN_FAILURES = 10
+    for _ in range(10):
+        _login(client, pro_user.email, "pas-le-bon", "203.0.113.9")
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "clear_login_lockout", "_selected_action": [pro_user.pk]},
+    )
+    client.logout()
+    assertRedirects(_login(client, pro_user.email, password, "203.0.113.9"), reverse("pro:reports"))

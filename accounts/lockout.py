@@ -1,0 +1,99 @@
+"""Slowing down whoever guesses passwords or codes, without locking out the
+account's owner.
+
+Failures are counted in the shared cache over fixed 15-minute windows:
+
+- per account and client address: past LOGIN_FAILURES, that address may not
+  try that account again until the window ends. Somebody guessing from
+  elsewhere does not stop the owner, who logs in from their own address;
+- per client address, whatever the account: past LOGIN_FAILURES_PER_ADDRESS,
+  the address is stopped (one machine trying many accounts);
+- per account, for the second factor only: a code of 6 digits must not be
+  guessed from many addresses, and only somebody who has the password gets
+  that far.
+
+A password reset, or an administrator, clears an account's counters: the
+message of a refusal says so.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from signalconso.ratelimit import client_ip
+
+WINDOW = 15 * 60
+
+
+def _window() -> int:
+    return int(timezone.now().timestamp() // WINDOW)
+
+
+def _generation(email: str) -> int:
+    """Bumped to forget every counter of an account at once."""
+    return cache.get(f"login-generation:{email}") or 0
+
+
+def _email(email) -> str:
+    return str(email or "").strip().lower()
+
+
+def _pair_key(request, email: str) -> str:
+    email = _email(email)
+    return f"login-failures:pair:{email}:{_generation(email)}:{client_ip(request)}:{_window()}"
+
+
+def _address_key(request) -> str:
+    return f"login-failures:address:{client_ip(request)}:{_window()}"
+
+
+def _account_key(user) -> str:
+    return f"login-failures:account:{user.pk}:{_generation(_email(user.email))}:{_window()}"
+
+
+def _count(key: str) -> None:
+    """Atomic in the shared cache: parallel attempts are all counted."""
+    if not cache.add(key, 1, timeout=WINDOW + 60):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=WINDOW + 60)
+
+
+def _reached(key: str, limit: int) -> bool:
+    return (cache.get(key) or 0) >= limit
+
+
+def login_allowed(request, email) -> bool:
+    return not (
+        _reached(_pair_key(request, email), settings.LOGIN_FAILURES)
+        or _reached(_address_key(request), settings.LOGIN_FAILURES_PER_ADDRESS)
+    )
+
+
+def login_failed(request, email) -> None:
+    _count(_pair_key(request, email))
+    _count(_address_key(request))
+
+
+def login_succeeded(request, email) -> None:
+    """The owner is in: their address's failures on the account are forgotten."""
+    cache.delete(_pair_key(request, email))
+
+
+def second_factor_allowed(request, user) -> bool:
+    return login_allowed(request, user.email) and not _reached(_account_key(user), settings.LOGIN_FAILURES)
+
+
+def second_factor_failed(request, user) -> None:
+    login_failed(request, user.email)
+    _count(_account_key(user))
+
+
+def lockout_clear(email) -> None:
+    """Forgets every failure counted against the account (a password reset,
+    an administrator's decision)."""
+    email = _email(email)
+    key = f"login-generation:{email}"
+    if not cache.add(key, 1, timeout=None):
+        cache.incr(key)
