@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from notifications.emails import Email, register
+from notifications.emails import DataEmail, Email, register
 from reports.emails import load_report, sample_report
 from reports.models import Report, ReportStatus
 
@@ -25,6 +25,19 @@ class AgentDigest(Email):
     def sample(self):
         reports = [sample_report(reference=f"SC-26-EXEMP{n}") for n in range(1, 4)]
         return {"name": "Bouches-du-Rhône, produits dangereux", "reports": reports, "period": "daily"}
+
+
+@register
+class SubscriptionBroken(DataEmail):
+    kind = "agent_subscription_broken"
+    template = "agent_subscription_broken"
+    subject = _("Votre abonnement « %(name)s » ne peut plus être envoyé")
+    audience = "agent"
+    description = _(
+        "Les filtres d’un abonnement ne sont plus valables : il est suspendu jusqu’à ce qu’il soit refait."
+    )
+    fields = ("name",)
+    sample_data = {"name": "Var, téléphone 01 23 45 67 89"}
 
 
 @register

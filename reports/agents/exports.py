@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from reports.agents.forms import search_filters
+from reports.agents.forms import InvalidFilters, search_filters
 from reports.models import Export, ExportKind, ExportStatus, Report, Response
 from reports.search import reports_search
 from signalconso.background import start_task
@@ -28,6 +28,8 @@ XLSX_MAX_ROWS = 30_000
 PDF_MAX_REPORTS = 1_000
 EXPORT_DAYS = 10
 CHUNK = 2_000
+# The error an agent reads on the export's page.
+INVALID_FILTERS = "invalid_filters"
 
 COLUMNS = [
     ("Référence", lambda r, resp: r.reference),
@@ -73,6 +75,11 @@ def export_build(*, export_id: int) -> None:
     try:
         build = _build_xlsx if export.kind == ExportKind.XLSX else _build_pdf
         rows = build(export)
+    except InvalidFilters:
+        # Never "everything" for filters that no longer hold: the agent is told.
+        logger.warning("export %s refused: its filters no longer hold", export.pk)
+        Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=INVALID_FILTERS)
+        return
     except Exception as error:
         logger.exception("export %s failed", export.pk)
         Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=str(error)[:300])

@@ -463,3 +463,35 @@ def test_the_admin_keeps_the_authorities_and_resets_a_lost_authenticator(client,
     device = TOTPDevice.objects.get()
     client.post(reverse("admin:accounts_totpdevice_delete", args=[device.pk]), {"post": "yes"})
     assert not TOTPDevice.objects.exists()
+
+
+def test_a_broken_subscription_is_skipped_and_its_owner_told_once(agent_user, django_capture_on_commit_callbacks):
+    other = UserFactory(agent=True)
+    yesterday = timezone.now() - timedelta(days=1)
+    with time_machine.travel(yesterday):
+        broken = Subscription.objects.create(
+            user=agent_user, name="Cassé", filters={"telephone": ["abc"]}, last_sent_until=timezone.now()
+        )
+        Subscription.objects.create(
+            user=other, name="Var", filters={"departements": ["83"]}, last_sent_until=timezone.now()
+        )
+    ReportFactory(department="83")
+    later = timezone.now() + timedelta(hours=1)
+    for day in (0, 1):  # two daily runs
+        with (
+            time_machine.travel(later + timedelta(days=day), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            subscriptions.send_subscription_digests()
+    subjects = [(message.to, message.subject) for message in mail.outbox]
+    assert ([other.email], "1 nouveaux signalements pour votre abonnement « Var »") in subjects
+    told = [subject for to, subject in subjects if to == [agent_user.email]]
+    assert told == ["Votre abonnement « Cassé » ne peut plus être envoyé"]
+    broken.refresh_from_db()
+    assert broken.last_sent_until < later
+
+
+def test_a_company_id_that_is_not_a_number_is_ignored(client, agent_user):
+    client.force_login(agent_user)
+    response = client.post(reverse("agents:companies_to_activate"), {"company": ["abc", "99999999999999999999999"]})
+    assertRedirects(response, reverse("agents:companies_to_activate"))

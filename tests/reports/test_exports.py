@@ -123,3 +123,13 @@ def test_the_pdf_of_the_reports_ticked_in_the_results(client, agent_user, django
     assert export.rows == 2 and sorted(export.references) == sorted(r.reference for r in chosen)
     nothing = client.post(reverse("agents:export_create"), {"kind": "pdf"})
     assert nothing.status_code == 302 and not Export.objects.filter(pk__gt=export.pk).exists()
+
+
+def test_an_export_whose_filters_no_longer_hold_says_so(client, django_capture_on_commit_callbacks):
+    agent = UserFactory(agent=True)
+    export = Export.objects.create(user=agent, kind="xlsx", query="telephone=abc")
+    exports.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and not export.file
+    client.force_login(agent)
+    assertContains(client.get(reverse("agents:export", args=[export.pk])), "ne sont plus valables")

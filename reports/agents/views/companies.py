@@ -158,7 +158,8 @@ def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
     """Companies reached by post: select, print one PDF of letters, confirm."""
     candidates = companies_to_activate()
     if request.method == "POST":
-        chosen = list(candidates.filter(pk__in=request.POST.getlist("company"))[:500])
+        ids = [int(pk) for pk in request.POST.getlist("company") if pk.isascii() and pk.isdigit() and len(pk) < 19]
+        chosen = list(candidates.filter(pk__in=ids)[:500])
         if not chosen:
             messages.error(request, _("Cochez au moins une entreprise."))
             return redirect("agents:companies_to_activate")
