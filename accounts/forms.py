@@ -2,7 +2,7 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
 from accounts.models import User
-from notifications.services import email_queue
+from signalconso.background import start_task
+from signalconso.ratelimit import client_ip, is_rate_limited
 
 
 class LoginForm(AuthenticationForm):
@@ -75,8 +76,11 @@ class SecondFactorForm(forms.Form):
         return cleaned
 
 
-class ResetRequestForm(PasswordResetForm):
-    """Queues the reset link in the outbox (notifications), like every email."""
+class ResetRequestForm(forms.Form):
+    """Asks for a reset link. Whether the address has an account or not, the
+    request does the same work, answers the same and as fast: a background
+    task looks the address up and queues the email (accounts.services).
+    Requests are limited per client and per address."""
 
     email = forms.EmailField(
         label=_("Adresse électronique"),
@@ -85,17 +89,22 @@ class ResetRequestForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
-    ):
-        # The link is built from SITE_URL when sent, never from the request's Host.
-        email_queue(
-            "password_reset",
-            to=to_email,
-            data={"uid": context["uid"], "token": context["token"]},
-            language=get_language() or "fr",
-            user=context["user"],
-        )
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        limits = [
+            ("password-reset-client", client_ip(self.request), settings.PASSWORD_RESET_RATE_LIMIT),
+            ("password-reset-address", email, 3),
+        ]
+        if any(is_rate_limited(scope=scope, key=key, limit=limit, period=3600) for scope, key, limit in limits):
+            raise forms.ValidationError(_("Trop de demandes de nouveau mot de passe : réessayez dans une heure."))
+        return email
+
+    def save(self, **kwargs) -> None:
+        start_task("accounts.tasks.send_password_reset", self.cleaned_data["email"], get_language() or "fr")
 
 
 class NamesForm(forms.ModelForm):

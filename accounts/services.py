@@ -6,10 +6,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Role, User
@@ -269,3 +272,26 @@ def company_alerts_set(*, user: User, access_ids: set[int]) -> None:
     accesses = CompanyAccess.objects.filter(user=user)
     accesses.filter(pk__in=access_ids).update(new_report_emails=True)
     accesses.exclude(pk__in=access_ids).update(new_report_emails=False)
+
+
+# --- Password reset ---------------------------------------------------------------------
+
+
+def password_reset_send(*, email: str, language: str) -> bool:
+    """Queues the reset link to the active account of this address, if there
+    is one with a password. Returns whether one was queued."""
+    user = User.objects.filter(email=User.objects.normalize_email(email), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    with transaction.atomic():
+        email_queue(
+            "password_reset",
+            to=user.email,
+            data={
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+            language=language,
+            user=user,
+        )
+    return True

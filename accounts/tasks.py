@@ -2,9 +2,17 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from accounts import services
+
 
 @shared_task
 def clear_expired_sessions() -> int:
     """Delete expired sessions; returns how many. Running it twice is harmless."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def send_password_reset(email: str, language: str) -> None:
+    """Out of the request, so that it takes the same time with or without an account."""
+    services.password_reset_send(email=email, language=language)

@@ -1,7 +1,7 @@
 """System checks of our own, run by `manage.py check --deploy`."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -38,6 +38,30 @@ def check_antivirus_is_configured(app_configs, **kwargs):
                 "ANTIVIRUS_URL is not set: uploaded files would never be scanned, so never served.",
                 hint="Point ANTIVIRUS_URL at ClamAV's daemon (unix:///… or tcp://host:3310).",
                 id="signalconso.E003",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_trusted_proxy_count_is_said(app_configs, **kwargs):
+    """Behind a load balancer with TRUSTED_PROXY_COUNT at 0, every client has the
+    balancer's address: one person's failed logins would stop everybody's."""
+    if not settings.TRUSTED_PROXY_COUNT_SET:
+        return [
+            Warning(
+                "TRUSTED_PROXY_COUNT is not set.",
+                hint="Set it to the number of proxies (load balancers) that stand before the web processes and add "
+                "to X-Forwarded-For, 0 if none: client addresses (rate limits, lockouts, logs) are read from it.",
+                id="signalconso.W001",
+            )
+        ]
+    if settings.TRUSTED_PROXY_COUNT == 0 and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return [
+            Warning(
+                "BEHIND_TLS_PROXY is on but TRUSTED_PROXY_COUNT is 0: every client would get the proxy's address.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies before the web processes.",
+                id="signalconso.W002",
             )
         ]
     return []

@@ -5,11 +5,15 @@ A fixed window per period: simple, and enough to stop scripts; the cache must
 be shared by every web process (Redis in production) for the limit to hold.
 """
 
+import functools
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -17,11 +21,21 @@ def client_ip(request: HttpRequest) -> str:
     address those proxies saw, read from the right of X-Forwarded-For; any
     further left is whatever the client chose to send."""
     proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies and "HTTP_X_FORWARDED_FOR" in request.META:
+        _warn_once_about_proxies()
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+@functools.cache
+def _warn_once_about_proxies() -> None:
+    logger.warning(
+        "requests carry X-Forwarded-For but TRUSTED_PROXY_COUNT is 0: if a proxy stands before the web "
+        "processes, every client has its address (see docs/configuration.md)"
+    )
 
 
 def is_rate_limited(*, scope: str, key: str, limit: int, period: int) -> bool:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",
     "dsfr",
+    "csp",
     "signalconso",
     "accounts",
     "companies",
@@ -90,6 +92,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After the CSP's: adds the Permissions-Policy, relaxes the CSP for the admin site.
+    "signalconso.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "signalconso.urls"
@@ -350,6 +355,28 @@ DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", default=DEBUG)
 # --- Security ---------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Only our own files, scripts by nonce (request.csp_nonce on every <script>),
+# no framing, no plugins; violations are logged (signalconso/views.csp_report).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "report-uri": "/csp-report",
+    },
+}
+# Powerful browser features the site never uses.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), interest-cohort=()"
+)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -369,6 +396,9 @@ if env_bool("BEHIND_TLS_PROXY", default=HTTPS):
 # How many proxies (load balancers) stand before the web processes and append
 # to X-Forwarded-For: the client's address for rate limits is read from there.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# A deployment must say it (0 when nothing stands before gunicorn): the deploy
+# check refuses to guess.
+TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in env.ENVIRON
 
 # --- Rate limits (requests per period, per client address) -------------------
 
@@ -379,6 +409,8 @@ REPORT_CODE_RATE_LIMIT = env.int("REPORT_CODE_RATE_LIMIT", default=30)
 REPORT_CODE_RATE_PERIOD = 600
 REPORT_SUBMIT_RATE_LIMIT = env.int("REPORT_SUBMIT_RATE_LIMIT", default=30)
 REPORT_SUBMIT_RATE_PERIOD = 3600
+# Password reset requests per client address and hour (and 3 per address asked for).
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=10)
 
 # --- Languages --------------------------------------------------------------
 

@@ -18,6 +18,7 @@ admin.site.site_title = "SignalConso"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report", views.csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("api/entreprises/", include("companies.urls")),
     path("api/statistiques", statistics_views.statistics_json, name="statistics_json"),

@@ -8,15 +8,32 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from signalconso.celery import app as celery_app
+from signalconso.ratelimit import client_ip, is_rate_limited
 
 logger = logging.getLogger(__name__)
 
 OK = "ok"
 DOWN = "down"
 NOT_CONFIGURED = "not configured"
+
+
+CSP_REPORT_MAX = 10_000
+csp_logger = logging.getLogger("signalconso.csp")
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Where browsers report what the Content-Security-Policy blocked: kept in
+    the logs (a few per client per minute), answered with nothing."""
+    if not is_rate_limited(scope="csp-report", key=client_ip(request), limit=20, period=60):
+        body = request.body[:CSP_REPORT_MAX].decode("utf-8", "replace")
+        csp_logger.warning("content security policy violation: %s", body)
+    return HttpResponse(status=204)
 
 
 @require_safe

@@ -153,4 +153,6 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     report = _report_or_404(token)
     response = HttpResponse(receipt_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(report)}"'
+    # It holds the consumer's name and address: no cache may keep it.
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -2,6 +2,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
@@ -220,3 +222,26 @@ def test_an_administrator_lifts_the_lockout(client, pro_user, password, admin_us
     )
     client.logout()
     assertRedirects(_login(client, pro_user.email, password, "203.0.113.9"), reverse("pro:reports"))
+
+
+def test_a_reset_request_does_the_same_work_with_or_without_an_account(client, pro_user, monkeypatch):
+    """The lookup happens in a background task: the page cannot tell, even
+    by its timing, whether an address has an account."""
+    started = []
+    monkeypatch.setattr("accounts.forms.start_task", lambda name, *args: started.append((name, args)))
+    answers = []
+    for email in (pro_user.email, "personne@example.fr"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("accounts:password_reset"), {"email": email})
+        answers.append((response.status_code, response["Location"], len(queries)))
+    assert answers[0] == answers[1]
+    assert [name for name, _args in started] == ["accounts.tasks.send_password_reset"] * 2
+
+
+def test_reset_requests_are_limited_per_address(client, pro_user, django_capture_on_commit_callbacks):
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("accounts:password_reset"), {"email": pro_user.email})
+    refused = client.post(reverse("accounts:password_reset"), {"email": pro_user.email})
+    assertContains(refused, "Trop de demandes", status_code=400)
+    assert len(mail.outbox) == 3

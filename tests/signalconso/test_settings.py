@@ -24,6 +24,7 @@ PRODUCTION = {
     "AWS_ACCESS_KEY_ID": "id",
     "AWS_SECRET_ACCESS_KEY": "secret",
     "ANTIVIRUS_URL": "tcp://clamav:3310",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 # Variables of the test run that must not leak into the process under test.
@@ -42,6 +43,8 @@ PROJECT_VARIABLES = [
     "STATIC_MANIFEST",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "ANTIVIRUS_URL",
+    "TRUSTED_PROXY_COUNT",
+    "SECRET_KEY_FALLBACKS",
 ]
 
 
@@ -73,6 +76,19 @@ def test_the_deploy_check_refuses_the_defaults(tmp_path):
     assert "signalconso.E001" in result.stderr
     assert "signalconso.E002" in result.stderr
     assert "signalconso.E003" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("proxies", "warning"),
+    [(None, "signalconso.W001"), ("0", "signalconso.W002")],
+)
+def test_the_deploy_check_wants_the_proxies_said(tmp_path, proxies, warning):
+    """Behind a load balancer, 0 would give every client its address."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "TRUSTED_PROXY_COUNT"}
+    if proxies is not None:
+        env["TRUSTED_PROXY_COUNT"] = proxies
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert result.returncode != 0 and warning in result.stderr
 
 
 def test_an_https_site_refuses_to_start_with_the_development_key(tmp_path):
