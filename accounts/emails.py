@@ -120,3 +120,15 @@ class PasswordReset(DataEmail):
     secrets = ("uid", "token")
     fields = ("uid", "token")
     sample_data = {"uid": "MQ", "token": "exemple-de-jeton"}
+
+
+@register
+class SecondFactorSetupLink(DataEmail):
+    kind = "staff_second_factor_setup"
+    template = "staff_second_factor_setup"
+    subject = _("SignalConso : activez votre application d’authentification")
+    audience = "agent"
+    description = _("Avant d’activer son application d’authentification, l’agent ouvre ce lien (30 minutes).")
+    secrets = ("url",)
+    fields = ("url",)
+    sample_data = {"url": "https://signal.conso.gouv.fr/compte/connexion/application/exemple/"}

@@ -295,3 +295,9 @@ def password_reset_send(*, email: str, language: str) -> bool:
             user=user,
         )
     return True
+
+
+@transaction.atomic
+def second_factor_setup_link_send(*, user: User, url: str) -> None:
+    """The link that lets a staff member set up their authenticator."""
+    email_queue("staff_second_factor_setup", to=user.email, data={"url": url}, user=user)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("connexion/code/", views.otp_verify, name="otp"),
     path("connexion/application/", views.otp_setup, name="otp_setup"),
+    path("connexion/application/<str:token>/", views.otp_setup_link, name="otp_setup_link"),
     path("deconnexion/", LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -2,12 +2,15 @@
 password reset and change, the account page (names, email change) and
 invitations."""
 
+import secrets
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -34,6 +37,7 @@ from accounts.services import (
     account_email_change_request,
     invitation_accept,
     invitation_from_token,
+    second_factor_setup_link_send,
 )
 
 
@@ -123,14 +127,39 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp.html", {"form": form}, status=400 if form.errors else 200)
 
 
+# Somebody with a staff account's password alone must not set up their own
+# authenticator: the first setup needs a link sent to the account's mailbox,
+# opened in the browser that logs in (or an invitation just accepted in it).
+SETUP_LINK_SALT = "accounts.second-factor-setup"
+SETUP_LINK_MAX_AGE = 30 * 60
+MAILBOX_PROVED_KEY = "mailbox_proved"
+
+
+def _mailbox_proved(request, user) -> bool:
+    pending = request.session.get(PENDING_KEY) or {}
+    return pending.get("mailbox_proved") is True or request.session.get(MAILBOX_PROVED_KEY) == user.pk
+
+
+def _send_setup_link(request, user) -> None:
+    pending = request.session[PENDING_KEY]
+    pending["setup_nonce"] = secrets.token_urlsafe(16)
+    pending["link_sent_at"] = time.time()
+    request.session[PENDING_KEY] = pending
+    token = signing.dumps({"user": user.pk, "nonce": pending["setup_nonce"]}, salt=SETUP_LINK_SALT)
+    # The address comes from SITE_URL, never from the request's Host.
+    second_factor_setup_link_send(user=user, url=settings.SITE_URL + reverse("accounts:otp_setup_link", args=[token]))
+
+
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """The first login of an agent: set up the authenticator app."""
+    """The first login of an agent: prove the mailbox, then set up the authenticator app."""
     user = _pending_user(request)
     if user is None:
         return redirect("accounts:login")
     if second_factor.has_device(user):
         return redirect("accounts:otp")
+    if not _mailbox_proved(request, user):
+        return _otp_setup_link_page(request, user)
     device = second_factor.device_for_setup(user)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and not lockout.second_factor_allowed(request, user):
@@ -143,6 +172,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             lockout.second_factor_failed(request, user)
         if codes is not None:
             pending = request.session.get(PENDING_KEY, {})
+            request.session.pop(MAILBOX_PROVED_KEY, None)
             response = _finish_login(request, user)
             return render(
                 request,
@@ -153,6 +183,44 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     uri = second_factor.provisioning_uri(device)
     context = {"form": form, "secret": device.secret, "qr": second_factor.qr_svg(uri)}
     return render(request, "accounts/otp_setup.html", context, status=400 if form.errors else 200)
+
+
+def _otp_setup_link_page(request, user) -> HttpResponse:
+    """Before the authenticator: the link to the mailbox, sent once, again on request."""
+    pending = request.session[PENDING_KEY]
+    if "link_sent_at" not in pending:
+        _send_setup_link(request, user)
+    elif request.method == "POST":
+        if time.time() - pending["link_sent_at"] < 60:
+            messages.warning(request, _("Patientez une minute avant de demander un nouveau lien."))
+        else:
+            _send_setup_link(request, user)
+            messages.success(request, _("Un nouveau lien vient de partir."))
+        return redirect("accounts:otp_setup")
+    return render(request, "accounts/otp_setup_link.html", {"email": user.email})
+
+
+@require_safe
+def otp_setup_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the mailbox: in the browser that logs in, it opens the setup."""
+    user = _pending_user(request)
+    try:
+        data = signing.loads(token, salt=SETUP_LINK_SALT, max_age=SETUP_LINK_MAX_AGE)
+    except signing.BadSignature:
+        data = {}
+    pending = request.session.get(PENDING_KEY) or {}
+    if user is None or data.get("user") != user.pk or data.get("nonce") != pending.get("setup_nonce"):
+        messages.error(
+            request,
+            _(
+                "Ce lien ne vaut que dans le navigateur où vous vous êtes connecté, pendant 30 minutes : "
+                "connectez-vous de nouveau, puis ouvrez le lien reçu dans ce même navigateur."
+            ),
+        )
+        return redirect("accounts:login")
+    pending["mailbox_proved"] = True
+    request.session[PENDING_KEY] = pending
+    return redirect("accounts:otp_setup")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -306,7 +374,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                 )
                 if user.is_administration_staff:
-                    # Their first login sets up the second factor.
+                    # Their first login sets up the second factor; this
+                    # browser has just proved the mailbox.
+                    request.session[MAILBOX_PROVED_KEY] = user.pk
                     messages.success(
                         request,
                         _("Votre compte est créé : connectez-vous pour activer votre application d’authentification."),

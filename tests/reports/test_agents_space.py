@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -47,11 +48,23 @@ def login(client, user, password):
     return client.post(reverse("accounts:login"), {"username": user.email, "password": password})
 
 
-def test_an_agents_first_login_sets_up_the_authenticator_then_needs_a_code(client, agent_user, password):
+def prove_mailbox(client, capture):
+    """The first setup of an authenticator: the link sent to the agent's mailbox."""
+    with capture(execute=True):
+        page = client.get(reverse("accounts:otp_setup"))
+    assertContains(page, "Vérifiez votre messagerie")
+    link = re.search(r"https?://[^/\s]+(/compte/connexion/application/[^\s]+/)", mail.outbox[-1].body).group(1)
+    assertRedirects(client.get(link), reverse("accounts:otp_setup"), fetch_redirect_response=False)
+
+
+def test_an_agents_first_login_sets_up_the_authenticator_then_needs_a_code(
+    client, agent_user, password, django_capture_on_commit_callbacks
+):
     response = login(client, agent_user, password)
-    assertRedirects(response, reverse("accounts:otp_setup"))
+    assertRedirects(response, reverse("accounts:otp_setup"), fetch_redirect_response=False)
     # Not logged in yet.
     assert client.get(reverse("agents:home")).status_code == 302
+    prove_mailbox(client, django_capture_on_commit_callbacks)
     page = client.get(reverse("accounts:otp_setup"))
     assertContains(page, "<svg")
     secret = TOTPDevice.objects.get(user=agent_user).secret
@@ -81,13 +94,35 @@ def test_an_agents_first_login_sets_up_the_authenticator_then_needs_a_code(clien
 
 
 def test_five_wrong_codes_send_back_to_the_password(client, agent_user, password):
+    TOTPDevice.objects.create(user=agent_user, secret=pyotp.random_base32(), confirmed_at=timezone.now())
     login(client, agent_user, password)
-    client.get(reverse("accounts:otp_setup"))
-    TOTPDevice.objects.filter(user=agent_user).update(confirmed_at=timezone.now())
     for _ in range(4):
         client.post(reverse("accounts:otp"), {"code": "123456"})
     assertRedirects(client.post(reverse("accounts:otp"), {"code": "123456"}), reverse("accounts:login"))
     assertRedirects(client.get(reverse("accounts:otp")), reverse("accounts:login"))
+
+
+def test_the_password_alone_never_sets_up_an_authenticator(
+    client, agent_user, password, django_capture_on_commit_callbacks
+):
+    """Somebody who knows a new agent's password, but cannot read their
+    mailbox, never sees a key to set up."""
+    login(client, agent_user, password)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(reverse("accounts:otp_setup"))
+    assert "<svg" not in page.content.decode()
+    assert not TOTPDevice.objects.exists()
+    (sent,) = mail.outbox
+    assert sent.to == [agent_user.email]
+    link = re.search(r"https?://[^/\s]+(/compte/connexion/application/[^\s]+/)", sent.body).group(1)
+    # The link opened in another browser proves nothing.
+    stranger = Client()
+    stranger.post(reverse("accounts:login"), {"username": agent_user.email, "password": password})
+    assertRedirects(stranger.get(link), reverse("accounts:login"))
+    assert "<svg" not in stranger.get(reverse("accounts:otp_setup")).content.decode()
+    # Posting a code without the mailbox's proof sets nothing up either.
+    stranger.post(reverse("accounts:otp_setup"), {"code": "123456"})
+    assert not TOTPDevice.objects.filter(confirmed_at__isnull=False).exists()
 
 
 def test_logins_are_throttled_per_address(client, pro_user, password, settings):
@@ -149,6 +184,8 @@ def test_an_admin_invites_an_agent_of_the_administration_only(
     agent = User.objects.get(email="nouvel.agent@dgccrf.finances.gouv.fr")
     assert agent.role == "food_safety_agent"
     assertRedirects(login(client, agent, "un mot de passe solide"), reverse("accounts:otp_setup"))
+    # The invitation opened in this browser proved the mailbox: the key shows at once.
+    assertContains(client.get(reverse("accounts:otp_setup")), "<svg")
 
 
 # --- Scope --------------------------------------------------------------------------------
