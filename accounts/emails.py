@@ -47,21 +47,6 @@ class ProInvitation(Email):
 
 
 @register
-class NewAccess(Email):
-    kind = "pro_new_access"
-    template = "pro_new_access"
-    subject = _("Vous avez maintenant accès aux signalements de %(company)s")
-    audience = "pro"
-    description = _("Un utilisateur existant reçoit l’accès à une entreprise de plus.")
-
-    def context(self, data):
-        return {"company": load_company(data), "user": load_user(data), "pro_url": site_link("pro:reports")}
-
-    def sample(self):
-        return {"company": sample_company(), "user": sample_user(), "pro_url": site_link("pro:reports")}
-
-
-@register
 class ActivationLink(Email):
     kind = "pro_activation_link"
     template = "pro_activation_link"

@@ -35,28 +35,14 @@ def _token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def company_access_give(*, company, email: str, level: str, by: User) -> Invitation | None:
-    """Gives a colleague access to the company: at once if they have an
-    account (they are told by email), else by an invitation valid 60 days."""
+def company_access_give(*, company, email: str, level: str, by: User) -> Invitation:
+    """Invites a colleague to the company's space, by an invitation valid 60
+    days that they accept (signing in if they have an account). Whoever the
+    address belongs to, the answer is the same: the form tells nothing of
+    other accounts, and nobody gets an access they did not accept."""
     email = User.objects.normalize_email(email)
-    user = User.objects.filter(email=email).first()
-    if user is not None:
-        if user.role != Role.PRO:
-            raise AccessRefused(_("Cette adresse est celle d’un compte de l’administration."))
-        if CompanyAccess.objects.filter(company=company, user=user).exists():
-            raise AccessRefused(_("Cette personne a déjà accès à cette entreprise."))
-        CompanyAccess.objects.create(company=company, user=user, level=level)
-        record_event(
-            EventKind.ACCESS_GIVEN,
-            actor=ActorKind.PRO,
-            company=company,
-            user=by,
-            details={"email": email, "level": level},
-        )
-        email_queue(
-            "pro_new_access", to=email, data={"company": company.pk, "user": user.pk}, company=company, user=user
-        )
-        return None
+    if CompanyAccess.objects.filter(company=company, user__email=email).exists():
+        raise AccessRefused(_("Cette personne a déjà accès à cette entreprise."))
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -107,6 +93,12 @@ def invitation_accept(
 ) -> User:
     """Uses the invitation: for its signed-in addressee, or a new account."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if user is not None and invitation.company_id and not user.is_pro:
+        raise AccessRefused(
+            _(
+                "Cette invitation est pour l’espace d’une entreprise : un compte de l’administration ne peut pas l’accepter."
+            )
+        )
     if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
         raise AccessRefused(_("Cette invitation a déjà servi ou n’est plus valable."))
     if user is None:

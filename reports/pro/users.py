@@ -31,7 +31,7 @@ def accesses(request: HttpRequest, siret: str) -> HttpResponse:
             return HttpResponse(status=403)
         if form.is_valid():
             try:
-                invitation = company_access_give(
+                company_access_give(
                     company=company,
                     email=form.cleaned_data["email"],
                     level=form.cleaned_data["level"],
@@ -40,12 +40,9 @@ def accesses(request: HttpRequest, siret: str) -> HttpResponse:
             except AccessRefused as refusal:
                 form.add_error("email", refusal.message)
             else:
-                done = (
-                    _("Une invitation est envoyée à %(email)s.")
-                    if invitation
-                    else _("%(email)s a maintenant accès à l’entreprise.")
+                messages.success(
+                    request, _("Une invitation est envoyée à %(email)s.") % {"email": form.cleaned_data["email"]}
                 )
-                messages.success(request, done % {"email": form.cleaned_data["email"]})
                 return redirect("pro:accesses", siret)
     context = {
         "company": company,

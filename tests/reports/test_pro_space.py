@@ -291,13 +291,37 @@ def test_an_invitation_expires_after_60_days(client, report, pro, django_capture
         assertContains(client.get(link), "plus valable", status_code=404)
 
 
-def test_an_existing_user_gets_the_access_at_once(client, report, pro, django_capture_on_commit_callbacks):
+def test_an_existing_user_gets_the_access_only_once_they_accept(
+    client, report, pro, password, django_capture_on_commit_callbacks
+):
     other = company_user(CompanyFactory())
+    other.set_password(password)
+    other.save()
     client.force_login(pro)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("pro:accesses", args=[report.company.siret]), {"email": other.email, "level": "admin"})
+        response = client.post(
+            reverse("pro:accesses", args=[report.company.siret]), {"email": other.email, "level": "admin"}
+        )
+    assert response.status_code == 302
+    assert not CompanyAccess.objects.filter(user=other, company=report.company).exists()
+    link = re.search(r"https?://[^/\s]+(/compte/invitation/[^\s]+/)", mail.outbox[-1].body).group(1)
+    client.force_login(other)
+    client.post(link)
     assert CompanyAccess.objects.get(user=other, company=report.company).level == "admin"
-    assert "Vous avez maintenant accès" in mail.outbox[-1].subject
+
+
+def test_inviting_a_staff_address_says_the_same_as_for_anybody(client, report, pro, agent_user):
+    """The form tells nothing of the administration's accounts."""
+    client.force_login(pro)
+    answers = []
+    for email in (agent_user.email, "inconnu@example.fr"):
+        response = client.post(
+            reverse("pro:accesses", args=[report.company.siret]), {"email": email, "level": "member"}, follow=True
+        )
+        answers.append((response.status_code, [str(m).replace(email, "X") for m in response.context["messages"]]))
+    assert answers[0] == answers[1] and answers[0][0] == 200
+    # And the staff account cannot take the invitation.
+    assert not CompanyAccess.objects.filter(user=agent_user).exists()
 
 
 def test_members_cannot_manage_access_and_the_last_admin_stays(client, report, pro):
