@@ -8,6 +8,7 @@ carries a dedupe key, so running a job twice sends nothing twice.
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -173,16 +174,37 @@ def send_deferred_company_alerts() -> int:
         return sent
 
 
-def anonymise_old_reports() -> int:
-    """Erases the personal data of reports filed more than 5 years ago."""
+class TooManyToAnonymise(Exception):
+    """More reports are due than a run may erase: somebody must look first."""
+
+
+def reports_due_for_anonymisation():
+    return Report.objects.filter(created_at__lte=timezone.now() - ANONYMISE_AFTER).exclude(
+        status=ReportStatus.ANONYMISED
+    )
+
+
+def anonymise_old_reports(*, force: bool = False) -> int:
+    """Erases the personal data of reports filed more than 5 years ago.
+
+    Erasing is final: when more are due than ANONYMISE_MAX_PER_RUN (a clock
+    gone wrong, a setting changed), the run erases nothing and says so, unless
+    forced (`manage.py anonymise_old_reports --force`)."""
     with job_lock("anonymise-old-reports") as taken:
         if not taken:
             return 0
-        old = Report.objects.filter(created_at__lte=timezone.now() - ANONYMISE_AFTER).exclude(
-            status=ReportStatus.ANONYMISED
-        )
+        due = reports_due_for_anonymisation()
+        count = due.count()
+        if count > settings.ANONYMISE_MAX_PER_RUN and not force:
+            logger.error(
+                "%s reports are due for anonymisation, more than ANONYMISE_MAX_PER_RUN (%s): none erased; "
+                "check, then run manage.py anonymise_old_reports --force",
+                count,
+                settings.ANONYMISE_MAX_PER_RUN,
+            )
+            raise TooManyToAnonymise(count)
         done = 0
-        for report in _in_batches(old):
+        for report in _in_batches(due):
             try:
                 lifecycle.report_anonymise(report=report)
             except lifecycle.IllegalTransition:

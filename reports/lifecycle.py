@@ -74,6 +74,8 @@ ANSWER_STATUS = {
     ResponseKind.NOT_CONCERNED: S.NOT_CONCERNED,
 }
 WAITING_FOR_COMPANY = (S.SENT, S.READ)
+# Free text an event's details may hold: erased with the report's data.
+ERASED_DETAILS = ("note", "name")
 MESSAGE_MAX_LENGTH = 10_000
 
 
@@ -349,8 +351,14 @@ def report_redirect(*, report: Report, company) -> None:
 
 
 @transaction.atomic
-def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = False) -> None:
-    """Erases the consumer's personal data (their request, or 5 years passed).
+def report_anonymise(
+    *, report: Report, user=None, at_consumer_request: bool = False, by_consumer: bool = False
+) -> None:
+    """Erases the personal data of a report (at the consumer's request, or
+    after 5 years): the consumer's identity and every free text written about
+    the case (the description and answers, the company's message and note,
+    the reviews' comments, the agents' comments, notes and forwarding notes)
+    and every file. What stays says only what happened, for the statistics.
     The consumer who asked gets a confirmation; their address is then
     forgotten by the outbox too."""
     email = report.email
@@ -367,20 +375,28 @@ def report_anonymise(*, report: Report, user=None, at_consumer_request: bool = F
         answers=[],
         share_identity=False,
     )
-    files = list(report.attachments.filter(origin=ActorKind.CONSUMER))
+    files = list(report.attachments.all())
     names = [a.file.name for a in files if a.file.name]
     Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
     transaction.on_commit(lambda: stored_files_delete(names))
+    Response.objects.filter(report=report).update(message="", private_note="")
+    report.reviews.update(comment="")
+    report.comments.update(text="")
+    report.inspections.update(notes="")
     OutgoingEmail.objects.filter(report=report, status=EmailStatus.PENDING).update(status=EmailStatus.CANCELLED)
-    # The address goes from the outbox and the history too.
+    # The address goes from the outbox and the history too, and so do the notes.
     OutgoingEmail.objects.filter(report=report).exclude(status=EmailStatus.SENDING).update(to=[])
-    for event in report.events.filter(action="email_sent"):
-        event.details = {**event.details, "to": []}
-        event.save(update_fields=["details"])
+    for event in report.events.all():
+        details = {key: value for key, value in event.details.items() if key not in ERASED_DETAILS}
+        if event.action == EventKind.EMAIL_SENT:
+            details["to"] = []
+        if details != event.details:
+            event.details = details
+            event.save(update_fields=["details"])
     report_index([report.pk])
     record_event(
         EventKind.REPORT_ANONYMISED,
-        actor=ActorKind.AGENT if user else ActorKind.SYSTEM,
+        actor=ActorKind.CONSUMER if by_consumer else (ActorKind.AGENT if user else ActorKind.SYSTEM),
         report=report,
         user=user,
         details={"at_consumer_request": at_consumer_request, "from": old},

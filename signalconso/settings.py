@@ -352,6 +352,16 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # `make run` and tests create the demo accounts; a real deployment never does.
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", default=DEBUG)
 
+# --- Personal data -------------------------------------------------------------
+
+# The daily anonymisation of reports older than 5 years erases at most this
+# many in a run; more due means something is wrong, and nothing is erased
+# until `manage.py anonymise_old_reports --force`.
+ANONYMISE_MAX_PER_RUN = env.int("ANONYMISE_MAX_PER_RUN", default=20_000)
+# Staff accounts unused this many days are deactivated, after reminders at 9
+# and 11 months.
+STAFF_INACTIVE_DAYS = env.int("STAFF_INACTIVE_DAYS", default=365)
+
 # --- Security ---------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -161,3 +161,19 @@ class Anonymised(DataEmail):
     forget_recipients = True
     fields = ("reference",)
     sample_data = {"reference": "SC-26-EXEMPL"}
+
+
+@register
+class FollowUpLink(ReportEmail):
+    kind = "consumer_follow_up_link"
+    template = "consumer_follow_up_link"
+    subject = _("Votre nouveau lien de suivi du signalement %(reference)s")
+    description = _("Un lien de suivi neuf, quand le précédent a expiré (valable un an).")
+    secrets = ("token",)
+
+    def context(self, data):
+        context = super().context(data)
+        return {
+            **context,
+            "follow_up_url": site_link("reports:follow_up", data["token"], language=context["report"].language),
+        }

@@ -19,6 +19,8 @@ urlpatterns = [
     path("suivi/<str:token>/", follow_up.follow_up, name="follow_up"),
     path("suivi/<str:token>/recapitulatif.pdf", follow_up.receipt, name="receipt"),
     path("suivi/<str:token>/fichiers/<uuid:uid>/", follow_up.follow_up_attachment, name="follow_up_attachment"),
+    path("suivi/<str:token>/nouveau-lien/", follow_up.follow_up_renew, name="follow_up_renew"),
+    path("suivi/<str:token>/effacer/", follow_up.follow_up_erase, name="follow_up_erase"),
     path("avis/<str:token>/", follow_up.review, name="review"),
     path("reattribuer/<str:token>/", follow_up.reattribute, name="reattribute"),
 ]

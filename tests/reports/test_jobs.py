@@ -191,3 +191,22 @@ def test_a_job_already_running_elsewhere_does_nothing(job):
         assert job() == 0
     if job is jobs.close_expired_reports:
         assert job() == 1
+
+
+def test_more_reports_due_than_a_run_may_erase_stops_the_run(settings, capsys):
+    from django.core.management import CommandError, call_command
+
+    settings.ANONYMISE_MAX_PER_RUN = 1
+    reports = [ReportFactory(), ReportFactory()]
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(
+        created_at=timezone.now() - timedelta(days=5 * 365 + 1)
+    )
+    with pytest.raises(jobs.TooManyToAnonymise):
+        jobs.anonymise_old_reports()
+    call_command("anonymise_old_reports", "--dry-run")
+    assert "2 signalements de plus de 5 ans seraient anonymisés" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="rien n’est effacé"):
+        call_command("anonymise_old_reports")
+    assert not Report.objects.filter(status=ReportStatus.ANONYMISED).exists()
+    call_command("anonymise_old_reports", "--force")
+    assert Report.objects.filter(status=ReportStatus.ANONYMISED).count() == 2

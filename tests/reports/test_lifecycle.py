@@ -254,3 +254,35 @@ def test_the_timeline_holds_every_action_and_every_email_in_order(sent, admin_us
     ]
     assert timeline[0].user == pro and timeline[0].actor == "pro"
     assert timeline[1].actor == "system" and timeline[1].details["to"] == ["paule@example.fr"]
+
+
+@pytest.mark.django_db
+def test_anonymisation_erases_every_free_text_and_every_file(admin_user, agent_user):
+    from django.core.files.base import ContentFile
+
+    from reports.models import Attachment, Authority, Comment, Inspection, Response, Review
+    from reports.services.agents import report_forward
+    from signalconso.audit import ActorKind
+
+    report = ReportFactory(status=ReportStatus.PROMISED)
+    for origin in (ActorKind.CONSUMER, ActorKind.PRO, ActorKind.AGENT):
+        attachment = Attachment(report=report, origin=origin, name=f"{origin}.pdf", extension="pdf",
+                                content_type="application/pdf", size=3)  # fmt: skip
+        attachment.file.save("a", ContentFile(b"pdf"), save=True)
+    Response.objects.create(report=report, kind="accepted", reason="autre", message="Mme Durand, 3 rue…",
+                            private_note="Cliente connue")  # fmt: skip
+    Review.objects.create(report=report, about="answer", rating="negative", comment="Mon voisin M. X…")
+    Comment.objects.create(report=report, user=agent_user, text="Appelée au 06…")
+    Inspection.objects.create(report=report, user=agent_user, inspected_on=timezone.localdate(), outcome="warning",
+                              notes="Gérant : M. Y")  # fmt: skip
+    report_forward(
+        report=report, user=agent_user, authority=Authority.objects.create(name="Police"), note="Plainte de Mme Durand"
+    )
+    lifecycle.report_anonymise(report=report, user=admin_user)
+    assert not Attachment.objects.filter(report=report).exists()
+    response = Response.objects.get(report=report)
+    assert (response.message, response.private_note, response.kind) == ("", "", "accepted")
+    assert Review.objects.get(report=report).comment == "" and Review.objects.get(report=report).rating == "negative"
+    assert Comment.objects.get(report=report).text == ""
+    assert Inspection.objects.get(report=report).notes == ""
+    assert "note" not in report.events.get(action="report_forwarded").details
