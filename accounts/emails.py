@@ -1,7 +1,10 @@
 """The emails about accounts: invitations, access given, the link that
 creates a company's first account, password reset, change of address."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -117,3 +120,18 @@ class SecondFactorSetupLink(DataEmail):
     secrets = ("url",)
     fields = ("url",)
     sample_data = {"url": "https://signal.conso.gouv.fr/compte/connexion/application/exemple/"}
+
+
+@register
+class InactiveStaffReminder(Email):
+    kind = "staff_inactive_reminder"
+    template = "staff_inactive_reminder"
+    subject = _("Votre accès à SignalConso sera fermé faute d’usage")
+    audience = "agent"
+    description = _("Après 9 et 11 mois sans connexion, l’agent est prévenu que son accès fermera à 12 mois.")
+
+    def context(self, data):
+        return {"closes_on": date.fromisoformat(data["closes_on"]), "login_url": site_link("accounts:login")}
+
+    def sample(self):
+        return {"closes_on": timezone.localdate() + timedelta(days=30), "login_url": site_link("accounts:login")}

@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, Role, User
+from accounts.models import STAFF_ROLES, Invitation, Role, User
 from companies.activation import TRIES_PER_CODE, ActivationRefused
 from companies.models import AccessLevel, ActivationCode, CompanyAccess
 from companies.selectors import company_has_users
@@ -293,3 +293,41 @@ def password_reset_send(*, email: str, language: str) -> bool:
 def second_factor_setup_link_send(*, user: User, url: str) -> None:
     """The link that lets a staff member set up their authenticator."""
     email_queue("staff_second_factor_setup", to=user.email, data={"url": url}, user=user)
+
+
+# --- Staff accounts left unused ---------------------------------------------------------
+
+# Days without a login after which the staff member is warned, then the account closed.
+STAFF_REMINDERS = (270, 335)
+
+
+def inactive_staff_deactivate() -> tuple[int, int]:
+    """Warns the staff who have not logged in for 9 and 11 months, and
+    deactivates those past STAFF_INACTIVE_DAYS. Returns (warned, deactivated).
+    Run twice, it does nothing more: each warning has a dedupe key."""
+    now = timezone.now()
+    staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+    warned = deactivated = 0
+    for user in staff.iterator():
+        since = user.last_login or user.date_joined
+        idle = (now - since).days
+        if idle >= settings.STAFF_INACTIVE_DAYS:
+            with transaction.atomic():
+                if User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):
+                    record_event(EventKind.STAFF_DEACTIVATED, actor=ActorKind.SYSTEM, user=user,
+                                 details={"email": user.email, "idle_days": idle})  # fmt: skip
+                    deactivated += 1
+            continue
+        for threshold in STAFF_REMINDERS:
+            if idle >= threshold:
+                closes_on = timezone.localdate(since + timedelta(days=settings.STAFF_INACTIVE_DAYS))
+                with transaction.atomic():
+                    queued = email_queue(
+                        "staff_inactive_reminder",
+                        to=user.email,
+                        data={"closes_on": closes_on.isoformat()},
+                        user=user,
+                        dedupe_key=f"staff-inactive:{user.pk}:{since:%Y%m%d}:{threshold}",
+                    )
+                warned += queued is not None
+    return warned, deactivated

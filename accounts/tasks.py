@@ -1,8 +1,12 @@
+import logging
+
 from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -16,3 +20,9 @@ def clear_expired_sessions() -> int:
 def send_password_reset(email: str, language: str) -> None:
     """Out of the request, so that it takes the same time with or without an account."""
     services.password_reset_send(email=email, language=language)
+
+
+@shared_task
+def deactivate_inactive_staff() -> None:
+    warned, deactivated = services.inactive_staff_deactivate()
+    logger.info("warned %s idle staff accounts, deactivated %s", warned, deactivated)

@@ -3,7 +3,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Attachment, Authority, BlockedEmail, Category, DetailQuestion, Report, Response, Review, Tag
+from reports.models import (
+    Attachment,
+    Authority,
+    BlockedEmail,
+    Category,
+    DetailQuestion,
+    Export,
+    Report,
+    Response,
+    Review,
+    Tag,
+)
 from signalconso.audit import Event
 
 
@@ -165,3 +176,23 @@ class AuthorityAdmin(admin.ModelAdmin):
 
     list_display = ["name", "url", "email", "is_active"]
     list_filter = ["is_active"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Who exported what, and when: every export of reports, kept 10 days
+    with its file; each download is an event of the history."""
+
+    list_display = ["created_at", "user", "kind", "status", "rows", "query"]
+    list_filter = ["kind", "status"]
+    search_fields = ["user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = ["user", "kind", "query", "references", "status", "rows", "error", "created_at", "finished_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

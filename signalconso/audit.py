@@ -55,6 +55,8 @@ class EventKind(models.TextChoices):
     ACCESS_REVOKED = "access_revoked", _("Accès retiré")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation acceptée")
     AGENT_INVITED = "agent_invited", _("Agent invité")
+    STAFF_DEACTIVATED = "staff_deactivated", _("Compte de l’administration désactivé faute d’usage")
+    EXPORT_DOWNLOADED = "export_downloaded", _("Export téléchargé")
 
 
 class Event(models.Model):

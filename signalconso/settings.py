@@ -178,6 +178,10 @@ CELERY_TIMEZONE = "Europe/Paris"
 # Every periodic job, in one place. Each job is idempotent and takes its own
 # database lock when it must not run twice at once.
 CELERY_BEAT_SCHEDULE = {
+    "deactivate-inactive-staff": {
+        "task": "accounts.tasks.deactivate_inactive_staff",
+        "schedule": crontab(hour=4, minute=11),
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

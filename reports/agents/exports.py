@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from reports.agents.forms import InvalidFilters, search_filters
 from reports.models import Export, ExportKind, ExportStatus, Report, Response
 from reports.search import reports_search
+from signalconso.audit import ActorKind, EventKind, record_event
 from signalconso.background import start_task
 from signalconso.locks import job_lock
 from signalconso.pdf import pdf_from_template
@@ -59,6 +60,17 @@ def export_request(*, user, kind: str, query: str = "", references=()) -> Export
     )
     start_task("reports.tasks.build_export", export.pk)
     return export
+
+
+def export_downloaded(*, export: Export, user) -> None:
+    """Every download of personal data is recorded: who, when, which filters, how many rows."""
+    record_event(
+        EventKind.EXPORT_DOWNLOADED,
+        actor=ActorKind.AGENT,
+        user=user,
+        details={"export": export.pk, "kind": export.kind, "filters": export.query,
+                 "references": len(export.references), "rows": export.rows},
+    )  # fmt: skip
 
 
 def _reports_of(export: Export):

@@ -10,6 +10,8 @@ from accounts.models import User
 from accounts.tasks import clear_expired_sessions
 from reports.management.commands.load_demo_data import DEMO_ACCOUNTS
 
+from .factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -88,3 +90,29 @@ def test_demo_reports_fill_two_years_once(settings, categories):
     assert demo_reports(count=40) == 0
     statuses = set(Report.objects.values_list("status", flat=True))
     assert {"PromesseAction", "NonConsulte"} <= statuses
+
+
+def test_idle_staff_are_warned_at_nine_and_eleven_months_then_closed(django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    import time_machine
+    from django.core import mail
+    from django.utils import timezone
+
+    from accounts.services import inactive_staff_deactivate
+
+    agent = UserFactory(agent=True)
+    busy = UserFactory(agent=True)
+    pro = UserFactory(pro=True)
+    start = timezone.now()
+    User.objects.filter(pk__in=[agent.pk, busy.pk, pro.pk]).update(last_login=start)
+    runs = {}
+    for days in (100, 271, 272, 336, 366):
+        if days == 272:
+            User.objects.filter(pk=busy.pk).update(last_login=start + timedelta(days=days))
+        with time_machine.travel(start + timedelta(days=days)), django_capture_on_commit_callbacks(execute=True):
+            runs[days] = inactive_staff_deactivate()
+    assert runs == {100: (0, 0), 271: (2, 0), 272: (0, 0), 336: (1, 0), 366: (0, 1)}
+    assert [message.to for message in mail.outbox].count([agent.email]) == 2
+    agent.refresh_from_db(), busy.refresh_from_db(), pro.refresh_from_db()
+    assert (agent.is_active, busy.is_active, pro.is_active) == (False, True, True)

@@ -133,3 +133,23 @@ def test_an_export_whose_filters_no_longer_hold_says_so(client, django_capture_o
     assert export.status == ExportStatus.FAILED and not export.file
     client.force_login(agent)
     assertContains(client.get(reverse("agents:export", args=[export.pk])), "ne sont plus valables")
+
+
+def test_every_download_of_an_export_is_recorded(client):
+    from signalconso.audit import Event
+
+    agent = UserFactory(agent=True)
+    ReportFactory()
+    export = Export.objects.create(user=agent, kind="xlsx", query="departements=13")
+    exports.export_build(export_id=export.pk)
+    client.force_login(agent)
+    assert client.get(reverse("agents:export_file", args=[export.pk])).status_code == 200
+    event = Event.objects.get(action="export_downloaded")
+    assert event.user == agent
+    assert event.details == {
+        "export": export.pk,
+        "kind": "xlsx",
+        "filters": "departements=13",
+        "references": 0,
+        "rows": 0,
+    }

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import staff_required
 from accounts.models import STAFF_ROLES
-from reports.agents.exports import export_request
+from reports.agents.exports import export_downloaded, export_request
 from reports.files.views import stored_file_response
 from reports.models import Export, ExportStatus, Report
 
@@ -51,5 +51,6 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def export_file(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(Export, pk=pk, user=request.user, status=ExportStatus.DONE)
+    export_downloaded(export=export, user=request.user)
     name = f"signalements-{timezone.localtime(export.created_at):%Y-%m-%d-%H%M}.{export.kind}"
     return stored_file_response(export.file, name, EXPORT_TYPES[export.kind])
