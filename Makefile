@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Reinstall only when the dependencies change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install run test lint format messages check-deploy worker beat otp clean
+.PHONY: help install run test lint audit format messages check-deploy worker beat otp clean
 
 help:
 	@echo "make run      installe, prépare la base et sert la plateforme sur http://127.0.0.1:8000"
@@ -45,6 +45,11 @@ lint: install
 	$(BIN)/djlint templates --check
 	$(BIN)/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
+
+# Known vulnerabilities in the dependencies, and bandit's high-severity findings.
+audit: install
+	$(BIN)/bandit -q -r accounts companies notifications reports signalconso -x "*/migrations/*" --severity-level high
+	.ci/audit
 
 # djlint exits 1 when it has reformatted a file; --warn keeps that a success here.
 format: install

@@ -16,11 +16,15 @@ A password reset, or an administrator, clears an account's counters: the
 message of a refusal says so.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from signalconso.ratelimit import client_ip
+
+logger = logging.getLogger(__name__)
 
 WINDOW = 15 * 60
 
@@ -31,7 +35,10 @@ def _window() -> int:
 
 def _generation(email: str) -> int:
     """Bumped to forget every counter of an account at once."""
-    return cache.get(f"login-generation:{email}") or 0
+    try:
+        return cache.get(f"login-generation:{email}") or 0
+    except Exception:
+        return 0
 
 
 def _email(email) -> str:
@@ -53,15 +60,24 @@ def _account_key(user) -> str:
 
 def _count(key: str) -> None:
     """Atomic in the shared cache: parallel attempts are all counted."""
-    if not cache.add(key, 1, timeout=WINDOW + 60):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, timeout=WINDOW + 60)
+    try:
+        if not cache.add(key, 1, timeout=WINDOW + 60):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.add(key, 1, timeout=WINDOW + 60)
+    except Exception:
+        logger.error("the cache is unreachable: a failed login was not counted", exc_info=True)
 
 
 def _reached(key: str, limit: int) -> bool:
-    return (cache.get(key) or 0) >= limit
+    """With the cache down, logins go on (and the outage is logged): locking
+    everybody out would be worse than counting nobody for a while."""
+    try:
+        return (cache.get(key) or 0) >= limit
+    except Exception:
+        logger.error("the cache is unreachable: login failures are not checked", exc_info=True)
+        return False
 
 
 def login_allowed(request, email) -> bool:

@@ -9,6 +9,7 @@ brings another. An attacker rotating addresses gets at most 100 tries at 1 in
 2^40 each.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -23,6 +24,8 @@ from companies.selectors import company_has_users
 from notifications.services import email_queue
 from signalconso.keys import keyed_hash, keyed_hash_matches
 from signalconso.refusals import Refused
+
+logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
@@ -114,14 +117,19 @@ def activation_check(*, siret: str, code: str) -> ActivationCode:
 
 
 def _take_try(key: str) -> int:
-    """Counts one try in the window and returns how many there were."""
-    if cache.add(key, 1, timeout=TRY_WINDOW + 60):
-        return 1
+    """Counts one try in the window and returns how many there were (none
+    with the cache down: the code's own count of wrong tries still holds)."""
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=TRY_WINDOW + 60)
-        return 1
+        if cache.add(key, 1, timeout=TRY_WINDOW + 60):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=TRY_WINDOW + 60)
+            return 1
+    except Exception:
+        logger.error("the cache is unreachable: activation tries not counted per SIRET", exc_info=True)
+        return 0
 
 
 def _dead_code_message() -> str:

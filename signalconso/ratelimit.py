@@ -40,14 +40,20 @@ def _warn_once_about_proxies() -> None:
 
 def is_rate_limited(*, scope: str, key: str, limit: int, period: int) -> bool:
     """Counts one hit for `key` in `scope`; true once more than `limit` hits
-    fell in the current window of `period` seconds."""
+    fell in the current window of `period` seconds. With the cache down,
+    nothing is limited (and it is logged): a consumer's report is worth more
+    than a throttle."""
     window = int(time.time() // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=period + 1):
-        return limit < 1
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=period + 1)
-        count = 1
+        if cache.add(cache_key, 1, timeout=period + 1):
+            return limit < 1
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(cache_key, 1, timeout=period + 1)
+            count = 1
+    except Exception:
+        logger.warning("the cache is unreachable: %s not rate limited", scope, exc_info=True)
+        return False
     return count > limit

@@ -410,6 +410,8 @@ if env_bool("BEHIND_TLS_PROXY", default=HTTPS):
 # How many proxies (load balancers) stand before the web processes and append
 # to X-Forwarded-For: the client's address for rate limits is read from there.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Where vulnerabilities are reported (/.well-known/security.txt, /securite/).
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:securite@signal.conso.gouv.fr")
 # A deployment must say it (0 when nothing stands before gunicorn): the deploy
 # check refuses to guess.
 TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in env.ENVIRON

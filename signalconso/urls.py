@@ -19,6 +19,7 @@ admin.site.site_title = "SignalConso"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("csp-report", views.csp_report, name="csp_report"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("admin/", admin.site.urls),
     path("api/entreprises/", include("companies.urls")),
     path("api/statistiques", statistics_views.statistics_json, name="statistics_json"),
@@ -29,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("securite/", views.security_page, name="security"),
     path("compte/", include("accounts.urls")),
     path("signaler/", include("reports.wizard.urls")),
     path("pro/", include("reports.pro.urls")),

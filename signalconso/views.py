@@ -2,11 +2,15 @@
 
 import logging
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -39,6 +43,26 @@ def csp_report(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
+
+
+@require_safe
+def security_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/security.html", {"contact": settings.SECURITY_CONTACT})
+
+
+@require_safe
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability. It expires a year ahead, as
+    it is made afresh at each request."""
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+        f"Policy: {settings.SITE_URL}{reverse('security')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_safe

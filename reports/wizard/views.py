@@ -2,6 +2,7 @@
 confirmation, then the acknowledgement. Every step works without JavaScript;
 the draft lives in the session (see wizard.py)."""
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -32,6 +33,8 @@ from reports.wizard.submission import submission_from_draft
 from signalconso.audit import ActorKind
 from signalconso.forms import posted
 from signalconso.ratelimit import client_ip, is_rate_limited
+
+logger = logging.getLogger(__name__)
 
 LAST_REPORT_KEY = "last_report"
 
@@ -345,6 +348,18 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         except Blocked:
             # Looks like success, and nothing is kept.
             reference, deadline, token = new_reference(timezone.localdate()), None, ""
+        except Exception:
+            # A fault (the database, the storage…): the report is one
+            # transaction, so nothing of it was written; the draft stays.
+            logger.exception("a report could not be filed")
+            messages.error(
+                request,
+                _(
+                    "Une panne nous empêche d’enregistrer votre signalement. Rien de ce que vous avez saisi "
+                    "n’est perdu : réessayez dans quelques minutes."
+                ),
+            )
+            return redirect("reports:confirmation")
         else:
             reference, goes_to_company = report.reference, report.status != ReportStatus.NOT_SENT
             deadline = report.expires_at.isoformat() if report.expires_at else None

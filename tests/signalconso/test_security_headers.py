@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,12 @@ def test_a_download_keeps_its_own_sandboxing_policy(client, agent_user):
     client.force_login(agent_user)
     response = client.get(reverse("attachment_download", args=[attachment.uid]))
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_security_txt_says_where_to_report_a_vulnerability(client, settings):
+    response = client.get("/.well-known/security.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == settings.SECURITY_CONTACT
+    assert fields["Policy"].endswith("/securite/") and fields["Expires"] > timezone.now().strftime("%Y-%m-%d")
+    assert client.get(fields["Policy"].removeprefix(settings.SITE_URL)).status_code == 200
