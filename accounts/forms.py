@@ -69,6 +69,12 @@ class SecondFactorForm(forms.Form):
         help_text=_("Si vous n’avez plus votre application : un des codes reçus à l’activation."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One of the two is needed: neither is marked optional.
+        for field in self.fields.values():
+            field.one_of_group = True
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("code") and not cleaned.get("recovery"):

@@ -3,6 +3,7 @@
 single-use recovery codes. Password first, then the code: the session is
 logged in only once both are right (views.LoginView / otp_verify)."""
 
+import enum
 import hmac
 import io
 import secrets
@@ -46,27 +47,37 @@ def _step(at: float) -> int:
 
 
 @transaction.atomic
-def totp_check(device: TOTPDevice, code: str) -> bool:
+class CodeCheck(enum.Enum):
+    RIGHT = "right"
+    WRONG = "wrong"
+    # Right, but already used: the next code must be waited for.
+    USED = "used"
+
+
+def totp_check(device: TOTPDevice, code: str) -> CodeCheck:
     """Whether the code is right for now (±1 step) and was not used before."""
     code = "".join(ch for ch in code or "" if ch.isdigit())
     if len(code) != 6:
-        return False
+        return CodeCheck.WRONG
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     totp = pyotp.TOTP(device.secret)
     now = time.time()
+    outcome = CodeCheck.WRONG
     for drift in (-1, 0, 1):
         step = _step(now) + drift
-        if step > device.last_step and hmac.compare_digest(totp.at(step * 30), code):
-            TOTPDevice.objects.filter(pk=device.pk).update(last_step=step)
-            return True
-    return False
+        if hmac.compare_digest(totp.at(step * 30), code):
+            if step > device.last_step:
+                TOTPDevice.objects.filter(pk=device.pk).update(last_step=step)
+                return CodeCheck.RIGHT
+            outcome = CodeCheck.USED
+    return outcome
 
 
 @transaction.atomic
 def device_confirm(device: TOTPDevice, code: str) -> list[str] | None:
     """Turns the device on with a first right code; returns the recovery
     codes to show once (None if the code is wrong)."""
-    if not totp_check(device, code):
+    if totp_check(device, code) != CodeCheck.RIGHT:
         return None
     TOTPDevice.objects.filter(pk=device.pk).update(confirmed_at=timezone.now())
     return recovery_codes_renew(device.user)

@@ -109,9 +109,20 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Trop d’essais : réessayez dans 15 minutes."))
             return redirect("accounts:login")
         code, recovery = form.cleaned_data["code"], form.cleaned_data["recovery"]
-        ok = second_factor.totp_check(user.totp, code) if code else second_factor.recovery_code_use(user, recovery)
+        if code:
+            check = second_factor.totp_check(user.totp, code)
+            ok = check == second_factor.CodeCheck.RIGHT
+        else:
+            check, ok = None, second_factor.recovery_code_use(user, recovery)
         if ok:
             return _finish_login(request, user)
+        if check == second_factor.CodeCheck.USED:
+            # The right code, already used for a login: not a guess.
+            form.add_error(
+                "code",
+                _("Ce code vient de servir : attendez que l’application en affiche un nouveau (30 secondes au plus)."),
+            )
+            return render(request, "accounts/otp.html", {"form": form}, status=400)
         lockout.second_factor_failed(request, user)
         pending = request.session[PENDING_KEY]
         pending["tries"] += 1

@@ -220,6 +220,20 @@ def search_companies(
     return list(results.order_by("tier", "-is_open", "-score", "-is_head_office", "siret")[:limit])
 
 
+def search_companies_leniently(
+    *, query: str, postal_code: str = "", department: str = ""
+) -> tuple[list[Company], str]:
+    """search_companies, and when it finds nothing for several words, the
+    same without the last one: people often add the town to the name. Returns
+    the establishments and the word left out ("" when none was)."""
+    results = search_companies(query=query, postal_code=postal_code, department=department)
+    words = (query or "").split()
+    if results or len(words) < 2 or _NUMBER.match(query.strip()):
+        return results, ""
+    shorter = search_companies(query=" ".join(words[:-1]), postal_code=postal_code, department=department)
+    return (shorter, words[-1]) if shorter else ([], "")
+
+
 def company_by_siret(siret: str) -> Company | None:
     return Company.objects.filter(siret=siret).first()
 

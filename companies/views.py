@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from companies.models import Company
-from companies.selectors import search_companies
+from companies.selectors import search_companies_leniently
 from signalconso.ratelimit import client_ip, is_rate_limited
 
 
@@ -41,11 +41,22 @@ def search(request: HttpRequest) -> JsonResponse:
         response["Retry-After"] = str(settings.COMPANY_SEARCH_RATE_PERIOD)
         return response
     try:
-        companies = search_companies(
+        companies, left_out = search_companies_leniently(
             query=request.GET.get("q", ""),
             postal_code=request.GET.get("code_postal", ""),
             department=request.GET.get("departement", ""),
         )
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    return JsonResponse({"results": [company_as_json(c) for c in companies]})
+    payload = {"results": [company_as_json(c) for c in companies]}
+    if left_out:
+        payload["left_out"] = left_out
+        payload["hint"] = left_out_hint(left_out)
+    return JsonResponse(payload)
+
+
+def left_out_hint(word: str) -> str:
+    return _(
+        "Aucun nom ne contient « %(word)s » : voici les établissements sans ce mot. Si c’est la ville, "
+        "indiquez plutôt son code postal dans le champ « Code postal »."
+    ) % {"word": word}

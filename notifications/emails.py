@@ -65,7 +65,7 @@ class Email(ABC):
 
     def render(self, context: dict, *, to: list[str], language: str) -> EmailMultiAlternatives:
         with translation.override(language):
-            context = {"site_url": settings.SITE_URL, **context}
+            context = {"site_url": settings.SITE_URL, "audience": self.audience, **context}
             subject = str(self.subject) % self.subject_values(context)
             context["subject"] = subject
             text = render_to_string(f"emails/{self.template}.txt", context)

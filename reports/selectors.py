@@ -2,11 +2,15 @@
 given here come from Report.objects.visible_to."""
 
 import statistics
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
-from reports.models import Report, Response
-from signalconso.audit import Event
+from notifications.emails import REGISTRY
+from reports.models import InspectionOutcome, Rating, Report, ReportStatus, Response, ResponseKind, Tag
+from signalconso.audit import Event, EventKind
 
 # A median over the latest answers only: enough to describe a company, and
 # bounded whatever its size.
@@ -18,6 +22,73 @@ def report_timeline(report: Report) -> list[Event]:
     """Everything that happened to the report, oldest first: every action of
     anybody and every email sent."""
     return list(report.events.select_related("user").order_by("created_at", "pk"))
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    """One event as a reader of the history reads it."""
+
+    at: datetime
+    actor: str
+    user: object
+    what: str
+    detail: str
+
+
+def timeline_lines(report: Report) -> list[TimelineLine]:
+    """The report's history in words: who, what, and the detail that matters."""
+    tags = dict(Tag.objects.values_list("slug", "label_fr"))
+    return [
+        TimelineLine(
+            at=event.created_at,
+            actor=event.get_actor_display(),
+            user=event.user,
+            what=event.label,
+            detail=_detail(event, tags),
+        )
+        for event in report_timeline(report)
+    ]
+
+
+def _status(code) -> str:
+    try:
+        return str(ReportStatus(code).label)
+    except ValueError:
+        return str(code or "")
+
+
+def _detail(event: Event, tags: dict) -> str:
+    details = event.details or {}
+    kind = event.action
+    if kind == EventKind.EMAIL_SENT:
+        email = REGISTRY.get(details.get("email"))
+        return str(email.description) if email else details.get("email", "")
+    if kind == EventKind.REPORT_ANSWERED:
+        return f"{ResponseKind(details['kind']).label if details.get('kind') in ResponseKind.values else ''}"
+    if kind == EventKind.REPORT_SUBMITTED:
+        return _status(details.get("status"))
+    if "from" in details and "to" in details:
+        return f"{_status(details['from'])} → {_status(details['to'])}"
+    if kind == EventKind.TAGS_CHANGED:
+        added = ", ".join(tags.get(slug, slug) for slug in details.get("added", []))
+        removed = ", ".join(tags.get(slug, slug) for slug in details.get("removed", []))
+        return " ; ".join(
+            part for part in (added and _("ajoutés : ") + added, removed and _("retirés : ") + removed) if part
+        )
+    if kind == EventKind.REPORT_FORWARDED:
+        return details.get("authority", "")
+    if kind == EventKind.REVIEW_GIVEN:
+        return str(Rating(details["rating"]).label) if details.get("rating") in Rating.values else ""
+    if kind == EventKind.INSPECTION_RECORDED:
+        outcome = details.get("outcome")
+        return str(InspectionOutcome(outcome).label) if outcome in InspectionOutcome.values else ""
+    if kind in (EventKind.COMPANY_ATTRIBUTED, EventKind.COMPANY_CHANGED):
+        return " → ".join(
+            str(value) for value in (details.get("before"), details.get("after") or details.get("siret")) if value
+        )
+    if kind == EventKind.ATTACHMENT_INFECTED:
+        return details.get("signature", "")
+    return ""
 
 
 def percentage(part: int, whole: int) -> int | None:

@@ -33,6 +33,14 @@ class AccessibleBoundField(forms.BoundField):
         return attrs
 
     @property
+    def marked_optional(self) -> bool:
+        """Whether its label says "(facultatif)". Not for a box to tick, nor for
+        a field one of a group of which must be filled (`one_of_group`)."""
+        return not (
+            self.field.required or self.widget_type == "checkbox" or getattr(self.field, "one_of_group", False)
+        )
+
+    @property
     def error_id(self) -> str:
         return f"{self.auto_id}-error"
 

@@ -174,6 +174,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
+# Without beat (make run), the public statistics are computed again by the
+# page that finds them older than 5 minutes.
+STATISTICS_REFRESH_ON_READ = env_bool("STATISTICS_REFRESH_ON_READ", default=DEBUG and CELERY_TASK_ALWAYS_EAGER)
 
 # Every periodic job, in one place. Each job is idempotent and takes its own
 # database lock when it must not run twice at once.
@@ -435,6 +438,8 @@ LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# One way to write dates (signalconso/formats/): the long form, in each language.
+FORMAT_MODULE_PATH = ["signalconso.formats"]
 USE_TZ = True
 
 # --- Logging ----------------------------------------------------------------

@@ -44,7 +44,7 @@ COLUMNS = [
     ("Téléphone signalé", lambda r, resp: r.phone),
     ("Date des faits", lambda r, resp: r.occurred_on),
     ("Description", lambda r, resp: r.description),
-    ("Mots-clés", lambda r, resp: ", ".join(t.slug for t in r.tags.all())),
+    ("Mots-clés", lambda r, resp: ", ".join(t.label_fr for t in r.tags.all())),
     ("Réponse", lambda r, resp: resp.get_kind_display() if resp else ""),
     ("Message de l’entreprise", lambda r, resp: resp.message if resp else ""),
     ("Consommateur", lambda r, resp: f"{r.first_name} {r.last_name}".strip()),

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -182,7 +183,7 @@ class CommentForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    inspected_on = forms.DateField(label=_("Date du contrôle"), widget=DateInput)
+    inspected_on = forms.DateField(label=_("Date du contrôle"), widget=DateInput, initial=timezone.localdate)
     outcome = forms.ChoiceField(label=_("Suite donnée"), choices=InspectionOutcome.choices)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})

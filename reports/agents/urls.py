@@ -29,6 +29,7 @@ urlpatterns = [
     path("exports/", exports.export_create, name="export_create"),
     path("exports/<int:pk>/", exports.export_detail, name="export"),
     path("exports/<int:pk>/fichier/", exports.export_file, name="export_file"),
+    path("exports/<int:pk>/etat/", exports.export_status, name="export_status"),
     path("entreprises/", companies.companies, name="companies"),
     path("entreprises/plus-signalees/", companies.companies_most_reported, name="most_reported"),
     path("entreprises/a-activer/", companies.companies_to_activate_view, name="companies_to_activate"),

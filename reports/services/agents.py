@@ -49,10 +49,24 @@ def comment_add(*, report: Report, user, text: str, attachments=()) -> "Comment"
     return comment
 
 
+# The same inspection sent twice within this time is one inspection (a double
+# click, a form sent again).
+SAME_ACTION_WINDOW = timedelta(minutes=2)
+
+
 @transaction.atomic
 def inspection_record(*, report: Report, user, inspected_on, outcome: str, notes: str = ""):
+    # The report's row is locked: two identical requests at once see each other.
+    Report.objects.select_for_update().filter(pk=report.pk).first()
+    notes = notes.strip()
+    same = Inspection.objects.filter(
+        report=report, user=user, inspected_on=inspected_on, outcome=outcome, notes=notes,
+        created_at__gte=timezone.now() - SAME_ACTION_WINDOW,
+    ).first()  # fmt: skip
+    if same is not None:
+        return same
     inspection = Inspection.objects.create(
-        report=report, user=user, inspected_on=inspected_on, outcome=outcome, notes=notes.strip()
+        report=report, user=user, inspected_on=inspected_on, outcome=outcome, notes=notes
     )
     record_event(
         EventKind.INSPECTION_RECORDED,

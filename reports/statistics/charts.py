@@ -48,8 +48,9 @@ def bar_chart(months: list[dict]) -> dict:
 
 
 def stacked_bar_chart(months: list[dict], series: list[dict]) -> dict:
-    """Monthly bars split into `series` (each a dict with key, label and
-    colour), bottom to top; each month has a "label" and a count per key."""
+    """Monthly bars split into `series` (each a dict with a key and a label;
+    the stylesheet colours each part by its key), bottom to top; each month
+    has a "label" and a count per key."""
     top = max((sum(month[s["key"]] for s in series) for month in months), default=0) or 1
     bars = []
     for month, slot in zip(months, _slots(len(months)), strict=True):
@@ -57,7 +58,7 @@ def stacked_bar_chart(months: list[dict], series: list[dict]) -> dict:
         for one in series:
             height = PLOT_HEIGHT * month[one["key"]] / top
             if height:
-                parts.append({"y": round(base - height, 1), "height": round(height, 1), "colour": one["colour"]})
+                parts.append({"y": round(base - height, 1), "height": round(height, 1), "key": one["key"]})
             base -= height
         bars.append(slot | {"parts": parts, "label": month["label"]})
     return FRAME | {"bars": bars, "top": top, "series": series}

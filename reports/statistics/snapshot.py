@@ -25,6 +25,8 @@ CHANGELOG = [
     ("1.0", "2026-11-22", "Première publication des indicateurs."),
 ]
 SETTLING_DAYS = 30
+# How often beat computes a new snapshot (CELERY_BEAT_SCHEDULE says the same).
+REFRESH_EVERY = timedelta(minutes=5)
 MONTHS = 24
 DAY = 86400.0
 

@@ -4,8 +4,10 @@ CSV) of the same snapshot. No view reads the reports."""
 import csv
 from datetime import datetime
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -15,9 +17,12 @@ from signalconso.background import send_task_now
 
 
 def _snapshot():
-    """The latest figures; with none yet, a computation is queued."""
+    """The latest figures. With none yet, a computation is queued. Where no
+    beat computes them every 5 minutes (make run, STATISTICS_REFRESH_ON_READ),
+    a page that finds them older than that computes them first."""
     snapshot = figures.latest()
-    if snapshot is None:
+    stale = snapshot is None or snapshot.created_at < timezone.now() - figures.REFRESH_EVERY
+    if snapshot is None or (stale and settings.STATISTICS_REFRESH_ON_READ):
         send_task_now("reports.tasks.refresh_statistics")
         snapshot = figures.latest()  # computed at once when tasks run eagerly
     return snapshot

@@ -3,12 +3,12 @@ its field; nothing already entered is lost when a form is refused."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.identifiers import normalize_phone
-from companies.selectors import search_companies
+from companies.selectors import search_companies_leniently
 from companies.services import website_for_report
 from reports.models import DetailQuestion, QuestionKind, Rating
 from signalconso.forms import DateInput
@@ -64,7 +64,9 @@ class CompanySearchForm(forms.Form):
         if self.errors:
             return cleaned
         try:
-            cleaned["results"] = search_companies(query=cleaned["q"], postal_code=cleaned.get("code_postal", ""))
+            cleaned["results"], cleaned["left_out"] = search_companies_leniently(
+                query=cleaned["q"], postal_code=cleaned.get("code_postal", "")
+            )
         except ValidationError as error:
             field = "code_postal" if error.code == "postal_code" else "q"
             self.add_error(field, error)
@@ -145,6 +147,10 @@ def question_field(question: DetailQuestion) -> forms.Field:
             return forms.CharField(max_length=300, **common)
 
 
+# Questions about what came before the problem: their date cannot follow it.
+BEFORE_THE_PROBLEM = ("date-achat", "date-commande")
+
+
 class DetailsForm(forms.Form):
     occurred_on = forms.DateField(
         label=_("Date du problème"),
@@ -165,6 +171,19 @@ class DetailsForm(forms.Form):
         self.questions = list(questions)
         for question in self.questions:
             self.fields[f"q_{question.slug}"] = question_field(question)
+
+    def clean(self):
+        cleaned = super().clean()
+        occurred_on = cleaned.get("occurred_on")
+        for slug in BEFORE_THE_PROBLEM:
+            before = cleaned.get(f"q_{slug}")
+            if occurred_on and before and before > occurred_on:
+                self.add_error(
+                    f"q_{slug}",
+                    _("Cette date suit celle du problème (%(date)s) : vérifiez l’une ou l’autre.")
+                    % {"date": formats.date_format(occurred_on)},
+                )
+        return cleaned
 
     def answers(self) -> dict:
         """The answers as stored in the draft: strings and lists of strings."""

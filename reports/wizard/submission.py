@@ -7,6 +7,9 @@ form once more; the company is looked up again in the register. What comes
 out is a Submission for reports.services.filing.report_submit.
 """
 
+from datetime import date
+
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from reports.models import QuestionKind
@@ -61,7 +64,7 @@ def _details(draft: Draft, questions) -> tuple[DetailsForm, list[dict]]:
         value = form.cleaned_data.get(f"q_{question.slug}")
         if value in (None, "", []):
             continue
-        answers.append({"slug": question.slug, "question": question.label, "answer": _display(question, value)})
+        answers.append({"slug": question.slug, "question": question.label, "answer": display_answer(question, value)})
     return form, answers
 
 
@@ -73,7 +76,13 @@ class _StoredData(dict):
         return value if isinstance(value, list) else [value]
 
 
-def _display(question, value) -> str:
+def display_answer(question, value) -> str:
+    """An answer as the consumer reads it: a choice's label, a date in words."""
+    if question.kind in (QuestionKind.DATE, QuestionKind.PAST_DATE) and isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
         labels = {c["value"]: choice_label(c) for c in question.choices}
         values = value if isinstance(value, list) else [value]
@@ -81,5 +90,5 @@ def _display(question, value) -> str:
     if question.kind == QuestionKind.TIME_SLOT:
         return str(dict(TIME_SLOTS).get(value, value))
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return formats.date_format(value)
     return str(value)

@@ -3,7 +3,7 @@ confirmation, then the acknowledgement. Every step works without JavaScript;
 the draft lives in the session (see wizard.py)."""
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +29,7 @@ from reports.wizard.draft import STEPS, Draft
 from reports.wizard.links import (
     follow_up_token,
 )
-from reports.wizard.submission import submission_from_draft
+from reports.wizard.submission import display_answer, submission_from_draft
 from signalconso.audit import ActorKind
 from signalconso.forms import posted
 from signalconso.ratelimit import client_ip, is_rate_limited
@@ -60,9 +60,25 @@ def _missing_step_redirect(request: HttpRequest, draft: Draft, current: str):
 
 
 def _next_url(draft: Draft, current: str) -> str:
+    """The next step; or back to the confirmation, for a step the consumer
+    came to change from it, when nothing else is missing."""
+    if draft.data.get(BACK_TO_CONFIRMATION) and draft.first_missing_step(before="confirmation") is None:
+        draft.data.pop(BACK_TO_CONFIRMATION)
+        draft.save()
+        return reverse("reports:confirmation")
     steps = draft.steps()
     index = next(i for i, step in enumerate(steps) if step.slug == current)
     return reverse(steps[index + 1].url_name)
+
+
+BACK_TO_CONFIRMATION = "back_to_confirmation"
+
+
+def _remember_return(request: HttpRequest, draft: Draft) -> None:
+    """A step opened from the confirmation's "Modifier" links (?retour=confirmation)."""
+    if request.GET.get("retour") == "confirmation":
+        draft.data[BACK_TO_CONFIRMATION] = True
+        draft.save()
 
 
 # --- Step 1: the problem ------------------------------------------------------------
@@ -71,6 +87,7 @@ def _next_url(draft: Draft, current: str) -> str:
 @require_http_methods(["GET", "POST"])
 def problem(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     draft = Draft(request.session)
+    _remember_return(request, draft)
     context = {"draft": draft, **_stepper(draft, "probleme")}
     if slug is None:
         context["nodes"] = Category.objects.active().roots()
@@ -139,6 +156,7 @@ def _company_from_form(mode: str, form) -> dict:
 @require_http_methods(["GET", "POST"])
 def company(request: HttpRequest) -> HttpResponse:
     draft = Draft(request.session)
+    _remember_return(request, draft)
     if missing := _missing_step_redirect(request, draft, "entreprise"):
         return missing
     kind = draft.company_kind
@@ -188,6 +206,7 @@ def company(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest) -> HttpResponse:
     draft = Draft(request.session)
+    _remember_return(request, draft)
     if missing := _missing_step_redirect(request, draft, "details"):
         return missing
     questions = draft.category.questions_on_path()
@@ -250,6 +269,7 @@ def _take_back_file(request: HttpRequest, draft: Draft, attachments: list):
 @require_http_methods(["GET", "POST"])
 def consumer(request: HttpRequest) -> HttpResponse:
     draft = Draft(request.session)
+    _remember_return(request, draft)
     if missing := _missing_step_redirect(request, draft, "coordonnees"):
         return missing
     form = forms.ConsumerForm(posted(request), initial=draft.get("consumer"), goes_to_company=draft.goes_to_company)
@@ -374,20 +394,30 @@ def confirmation(request: HttpRequest) -> HttpResponse:
         draft.clear()
         return redirect("reports:done")
     questions = {q.slug: q for q in draft.category.questions_on_path()}
-    answers = []
-    for slug, value in draft.get("details").get("answers", {}).items():
-        if slug in questions:
-            answers.append((questions[slug].label, value))
+    answers = [
+        (questions[slug].label, display_answer(questions[slug], value))
+        for slug, value in draft.get("details").get("answers", {}).items()
+        if slug in questions
+    ]
+    details_data = draft.get("details")
     context = {
         "draft": draft,
         "company_data": draft.get("company"),
-        "details_data": draft.get("details"),
+        "details_data": details_data,
+        "occurred_on": _date_or_none(details_data.get("occurred_on")),
         "consumer_data": draft.get("consumer"),
         "answers": answers,
         "attachments": draft.attachments(),
         **_stepper(draft, "confirmation"),
     }
     return render(request, "reports/confirmation.html", context)
+
+
+def _date_or_none(value):
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @require_safe

@@ -69,8 +69,9 @@
           if (ticket !== latest) { return; }
           if (data.error) { show([], data.error); return; }
           var count = data.results.length;
-          show(data.results, count ? count + (count > 1 ? " établissements trouvés" : " établissement trouvé")
-                                   : "Aucun établissement ne correspond pour l’instant.");
+          var status = count ? count + (count > 1 ? " établissements trouvés" : " établissement trouvé")
+                             : "Aucun établissement ne correspond pour l’instant.";
+          show(data.results, data.hint ? data.hint + " " + status : status);
         })
         .catch(function () { /* the search button still works */ });
     }

@@ -83,9 +83,11 @@ def test_an_agents_first_login_sets_up_the_authenticator_then_needs_a_code(
         response = client.post(reverse("accounts:otp"), {"code": code})
         assertRedirects(response, reverse("agents:home"))
         client.post(reverse("accounts:logout"))
-        # The same code never works twice.
+        # The same code never works twice, and the message says to wait for the next.
         login(client, agent_user, password)
-        assertContains(client.post(reverse("accounts:otp"), {"code": code}), "pas le bon", status_code=400)
+        assertContains(
+            client.post(reverse("accounts:otp"), {"code": code}), "Ce code vient de servir", status_code=400
+        )
     # A recovery code works once.
     assertRedirects(client.post(reverse("accounts:otp"), {"recovery": codes[0]}), reverse("agents:home"))
     client.post(reverse("accounts:logout"))

@@ -87,16 +87,17 @@ def test_the_pdf_of_one_report(client, agent_user, django_capture_on_commit_call
     assert content.startswith(b"%PDF-")
 
 
-def test_the_waiting_page_reloads_until_ready_and_is_the_owners_only(client, agent_user):
+def test_the_waiting_page_asks_until_ready_and_is_the_owners_only(client, agent_user):
     report = ReportFactory()
     client.force_login(agent_user)
     client.post(reverse("agents:export_create"), {"kind": "pdf", "reference": report.reference})
     export = Export.objects.get()  # not built: its task runs after commit
     page = client.get(reverse("agents:export", args=[export.pk]))
-    assertContains(page, 'http-equiv="refresh"')
+    assertContains(page, reverse("agents:export_status", args=[export.pk]))  # asked by a script, never reloaded
     assert client.get(reverse("agents:export_file", args=[export.pk])).status_code == 404
     client.force_login(UserFactory(agent=True))
     assert client.get(reverse("agents:export", args=[export.pk])).status_code == 404
+    assert client.get(reverse("agents:export_status", args=[export.pk])).status_code == 404
 
 
 def test_exports_are_purged_after_ten_days(client, agent_user, django_capture_on_commit_callbacks):

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import Invitation, User
@@ -133,7 +133,7 @@ def test_tabs_filters_deadlines_and_pages_without_counting(client, pro, report):
     ongoing = client.get(reverse("pro:reports"))
     assertContains(ongoing, report.reference)
     assertNotContains(ongoing, closed.reference)
-    assertContains(ongoing, f"avant le {report.expires_at:%d/%m/%Y}")
+    assertContains(ongoing, f"avant le {formats.date_format(timezone.localtime(report.expires_at))}")
     assertContains(client.get(reverse("pro:reports") + "?onglet=clos"), closed.reference)
     found = client.get(reverse("pro:reports") + "?onglet=tous&q=étiquette")
     assertContains(found, closed.reference)

@@ -65,25 +65,21 @@ STATUS_GROUPS = [
     {
         "key": "answered",
         "label": gettext_lazy("Répondus"),
-        "colour": "#18753c",
         "statuses": {ReportStatus.PROMISED, ReportStatus.REJECTED, ReportStatus.NOT_CONCERNED},
     },
     {
         "key": "waiting",
         "label": gettext_lazy("En attente de réponse"),
-        "colour": "#000091",
         "statuses": {ReportStatus.SENT, ReportStatus.READ},
     },
     {
         "key": "unanswered",
         "label": gettext_lazy("Clos sans réponse"),
-        "colour": "#ce0500",
         "statuses": {ReportStatus.CLOSED_UNREAD, ReportStatus.CLOSED_UNANSWERED},
     },
     {
         "key": "other",
         "label": gettext_lazy("Non transmis ou anonymisés"),
-        "colour": "#666666",
         "statuses": {ReportStatus.NOT_SENT, ReportStatus.ANONYMISED},
     },
 ]

@@ -1,7 +1,7 @@
 """Exports: asked for from the search, built by a worker, then downloaded."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,9 +42,18 @@ def export_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_safe
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The waiting page: it reloads itself until the file is ready."""
+    """The waiting page. It never reloads itself: a script asks for the
+    export's state and says when the file is ready, without JavaScript a link
+    reloads the page."""
     export = get_object_or_404(Export, pk=pk, user=request.user)
     return render(request, "agents/export.html", {"export": export})
+
+
+@staff_required
+@require_safe
+def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    export = get_object_or_404(Export, pk=pk, user=request.user)
+    return JsonResponse({"status": export.status})
 
 
 @staff_required

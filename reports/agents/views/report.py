@@ -19,7 +19,7 @@ from reports.files.forms import AttachmentsForm
 from reports.files.services import attachments_add
 from reports.files.views import attachments_context
 from reports.models import Bookmark, Report, Response
-from reports.selectors import report_timeline
+from reports.selectors import timeline_lines
 from reports.services.agents import (
     bookmark_toggle,
     comment_add,
@@ -51,10 +51,10 @@ def _render_report(request, report, **forms_) -> HttpResponse:
     user = request.user
     context = {
         "report": report,
-        "timeline": report_timeline(report),
+        "timeline": timeline_lines(report),
         "response": Response.objects.filter(report=report).first(),
         "reviews": list(report.reviews.all()),
-        "attachments": report.attachments.servable().select_related("comment"),
+        "report_files": report.attachments.servable().select_related("comment"),
         "comments": report.comments.select_related("user").prefetch_related("attachments"),
         "inspections": report.inspections.select_related("user"),
         "bookmarked": Bookmark.objects.filter(report=report, user=user).exists(),
