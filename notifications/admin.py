@@ -25,12 +25,21 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     search_fields = ["=report__reference"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # `data` is shown through `data_shown`: an email not sent yet still holds its secrets (a reset
+    # token, an invitation's link), which nobody reading the outbox needs and nobody may take.
+    readonly_fields = [("data_shown" if f.name == "data" else f.name) for f in OutgoingEmail._meta.fields]
+    exclude = ["data"]
     change_list_template = "admin/notifications/outgoingemail/change_list.html"
 
     @admin.display(description=_("destinataires"))
     def recipients(self, email):
         return ", ".join(email.to)
+
+    @admin.display(description=_("données"))
+    def data_shown(self, row):
+        email = REGISTRY.get(row.kind)
+        secrets = email.secrets if email else tuple(row.data)  # an unknown kind: nothing shown
+        return {key: ("••••••" if key in secrets else value) for key, value in row.data.items()}
 
     def has_add_permission(self, request):
         return False

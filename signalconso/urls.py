@@ -3,6 +3,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import include, path, reverse
 
 from reports.files.views import attachment_download
@@ -10,10 +11,18 @@ from reports.statistics import views as statistics_views
 from signalconso import views
 
 admin.site.site_header = "SignalConso — administration"
-# The admin site has no login of its own: ours asks the staff's second factor.
-admin.site.login = lambda request, extra_context=None: redirect_to_login(
-    request.GET.get("next") or reverse("admin:index")
-)
+
+
+def admin_login(request, extra_context=None):
+    """The admin site has no login of its own: ours asks the staff's second
+    factor. Somebody already signed in is no administrator: sending them to log
+    in again would bring them straight back here, round and round."""
+    if request.user.is_authenticated:
+        raise Http404
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+admin.site.login = admin_login
 admin.site.site_title = "SignalConso"
 
 urlpatterns = [
