@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
 from accounts.models import User
+from companies.identifiers import is_department_code
 from signalconso.background import start_task
 from signalconso.ratelimit import client_ip, is_rate_limited
 
@@ -162,7 +163,7 @@ class DepartmentsForm(forms.Form):
 
     def clean_departments(self):
         codes = [c.strip().upper() for c in re.split(r"[,\s;]+", self.cleaned_data["departments"]) if c.strip()]
-        wrong = [c for c in codes if not re.fullmatch(r"\d{2}|2[AB]|9[78]\d", c)]
+        wrong = [c for c in codes if not is_department_code(c)]
         if wrong:
             raise forms.ValidationError(
                 _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.") % {"codes": ", ".join(wrong)}

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RecoveryCode, TOTPDevice, User
+from companies.identifiers import digits_only
 from signalconso.keys import keyed_hash, keyed_hashes
 
 ISSUER = "SignalConso"
@@ -56,7 +57,7 @@ class CodeCheck(enum.Enum):
 
 def totp_check(device: TOTPDevice, code: str) -> CodeCheck:
     """Whether the code is right for now (±1 step) and was not used before."""
-    code = "".join(ch for ch in code or "" if ch.isdigit())
+    code = digits_only(code)
     if len(code) != 6:
         return CodeCheck.WRONG
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk)

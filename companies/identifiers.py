@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 LA_POSTE_SIREN = "356000000"
 
 _SEPARATORS = re.compile(r"[\s.\-]")
+_DIGITS = re.compile(r"[0-9]+")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
 
 
 def luhn_is_valid(digits: str) -> bool:
@@ -35,9 +37,19 @@ def siret_checksum_is_valid(siret: str) -> bool:
     return siret.startswith(LA_POSTE_SIREN) and sum(int(c) for c in siret) % 5 == 0
 
 
+def is_digits(text: str) -> bool:
+    """Only the ten digits 0 to 9 (str.isdigit() also takes "²" or "٣", which int() refuses)."""
+    return bool(_DIGITS.fullmatch(text))
+
+
+def digits_only(text: str) -> str:
+    """The digits 0 to 9 of a text, in order: "123 456-789" gives "123456789"."""
+    return "".join(_NOT_DIGIT.split(text or ""))
+
+
 def _digits(value: str, length: int, label: str) -> str:
     cleaned = _SEPARATORS.sub("", value or "")
-    if not cleaned.isdigit():
+    if not is_digits(cleaned):
         raise ValidationError(
             _("Le numéro %(label)s ne contient que des chiffres (vous pouvez mettre des espaces)."),
             code="not_digits",
@@ -77,9 +89,9 @@ def clean_siren(value: str) -> str:
 def clean_siret_or_siren(value: str) -> str:
     """A SIRET (14 digits) or a SIREN (9 digits), told apart by length."""
     cleaned = _SEPARATORS.sub("", value or "")
-    if cleaned.isdigit() and len(cleaned) == 9:
+    if is_digits(cleaned) and len(cleaned) == 9:
         return clean_siren(cleaned)
-    if cleaned.isdigit() and len(cleaned) not in (9, 14):
+    if is_digits(cleaned) and len(cleaned) not in (9, 14):
         raise ValidationError(
             _("Un numéro SIRET compte 14 chiffres et un numéro SIREN 9 ; vous en avez saisi %(count)s."),
             code="length",
@@ -92,6 +104,14 @@ def clean_siret_or_siren(value: str) -> str:
 
 # Overseas communities whose postal codes sit inside Guadeloupe's range.
 _OVERSEAS_EXCEPTIONS = {"97133": "977", "97150": "978"}
+
+
+_DEPARTMENT_CODE = re.compile(r"\d{2}|2[AB]|9[78]\d")
+
+
+def is_department_code(code: str) -> bool:
+    """A department as people write it: "13", "2A", "971" (upper case)."""
+    return bool(_DEPARTMENT_CODE.fullmatch(code))
 
 
 def department_from_postal_code(postal_code: str) -> str:

@@ -32,7 +32,7 @@ from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Qu
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from companies.identifiers import clean_siret_or_siren, fold
+from companies.identifiers import clean_siret_or_siren, fold, is_department_code
 from companies.models import Company, CompanyAccess
 
 MIN_QUERY_LENGTH = 2
@@ -207,6 +207,8 @@ def search_companies(
             raise ValidationError(_("Le code postal compte 5 chiffres, par exemple 75011."), code="postal_code")
         queryset = queryset.filter(postal_code=postal_code.strip())
     if department:
+        if not is_department_code(department.strip().upper()):
+            raise ValidationError(_("Département inconnu. Exemples : 13, 2A, 971."), code="department")
         queryset = queryset.filter(department=department.strip().upper())
 
     if _NUMBER.match(query):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from companies.identifiers import department_from_commune_code, department_from_postal_code
+from companies.identifiers import department_from_commune_code, department_from_postal_code, is_digits
 from companies.models import Company, LegalUnit, SetAsideIndex
 from signalconso.locks import job_lock
 
@@ -234,7 +234,7 @@ class EstablishmentParser:
             raise RowError(f"{len(row)} columns instead of {self.width}")
         i, v = self.index, _value
         siret, siren = v(row, i["siret"]), v(row, i["siren"])
-        if not (len(siret) == 14 and siret.isdigit()):
+        if not (len(siret) == 14 and is_digits(siret)):
             raise RowError(f"SIRET {siret!r} is not 14 digits")
         if siret[:9] != siren:
             raise RowError(f"SIRET {siret} does not start with SIREN {siren!r}")
@@ -298,7 +298,7 @@ class LegalUnitParser:
             raise RowError(f"{len(row)} columns instead of {self.width}")
         get = self.index.get
         siren = _value(row, get("siren"))
-        if not (len(siren) == 9 and siren.isdigit()):
+        if not (len(siren) == 9 and is_digits(siren)):
             raise RowError(f"SIREN {siren!r} is not 9 digits")
         name = _value(row, get("denominationUniteLegale"))
         if not name:

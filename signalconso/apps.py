@@ -7,3 +7,6 @@ class SignalConsoConfig(AppConfig):
 
     def ready(self) -> None:
         from signalconso import checks  # noqa: F401  (registers the system checks)
+        from signalconso.converters import register
+
+        register()  # before any URL module is read

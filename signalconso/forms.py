@@ -5,8 +5,12 @@ Set as FORM_RENDERER, so `{{ form }}` and `{{ form.field.as_field_group }}`
 render through templates/includes/form.html and field.html.
 """
 
+import re
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+
+_ID = re.compile(r"[0-9]{1,18}")  # within a 64-bit primary key
 
 # Widgets whose input carries the design system's text-input style.
 _SELECT_WIDGETS = (forms.Select, forms.SelectMultiple)
@@ -72,3 +76,9 @@ class DateInput(forms.DateInput):
 def posted(request):
     """The submitted data of a POST, even empty, so that an empty form is refused; None otherwise."""
     return request.POST if request.method == "POST" else None
+
+
+def ids_from(values: list[str]) -> set[int]:
+    """The primary keys among checkboxes' values posted by anybody: what is not
+    one (a letter, "²", a number beyond a database's integers) is left out."""
+    return {int(value) for value in values if _ID.fullmatch(value)}

@@ -4,17 +4,16 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from companies.identifiers import normalize_host, normalize_phone
+from companies.identifiers import digits_only, is_department_code, normalize_host, normalize_phone
 from notifications.models import Frequency
 from reports.models import Authority, Category, InspectionOutcome, Rating, ReportStatus, Tag
 from reports.search import UNRATED, Order, ReportFilters
 from signalconso.forms import DateInput
-
-_DEPARTMENT = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$")
 
 
 def category_choices():
@@ -102,7 +101,7 @@ class ReportSearchForm(forms.Form):
     def clean_departements(self):
         raw = self.cleaned_data["departements"]
         codes = [part.strip().upper() for part in re.split(r"[,\s;]+", raw) if part.strip()]
-        wrong = [code for code in codes if not _DEPARTMENT.match(code)]
+        wrong = [code for code in codes if not is_department_code(code)]
         if wrong:
             raise forms.ValidationError(
                 _("Département inconnu : %(codes)s. Exemples : 13, 2A, 971.") % {"codes": ", ".join(wrong)}
@@ -110,7 +109,7 @@ class ReportSearchForm(forms.Form):
         return [code.zfill(2) for code in codes]
 
     def clean_siret(self):
-        digits = "".join(ch for ch in self.cleaned_data["siret"] if ch.isdigit())
+        digits = digits_only(self.cleaned_data["siret"])
         if digits and len(digits) not in (9, 14):
             raise forms.ValidationError(_("Un SIRET compte 14 chiffres, un SIREN 9."))
         return digits
@@ -167,6 +166,19 @@ def search_filters(query) -> ReportFilters:
     if not form.is_valid():
         raise InvalidFilters(form.errors.as_json())
     return form.filters()
+
+
+def search_query(raw: str) -> QueryDict:
+    """The filters of a search as the agent is about to keep them (to save, to
+    subscribe to, to export): only what the search form knows, and only when it
+    holds. Raises InvalidFilters otherwise: what is kept is always searchable."""
+    query = QueryDict(raw[:2000])
+    search_filters(query)
+    kept = QueryDict(mutable=True)
+    for key in ReportSearchForm.base_fields:
+        if key in query:
+            kept.setlist(key, query.getlist(key))
+    return kept
 
 
 class InvalidFilters(ValueError):
@@ -248,3 +260,9 @@ class AgentInviteForm(forms.Form):
         ],
         initial=Role.AGENT,
     )
+
+
+class WebsiteCountryForm(forms.Form):
+    """The country of a foreign website (left empty when unknown)."""
+
+    country = forms.CharField(label=_("Pays"), required=False, max_length=100)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from companies.identifiers import digits_only
 from companies.models import AccessLevel
 from reports.lifecycle import MESSAGE_MAX_LENGTH
 from reports.models import RESPONSE_REASONS, ReportStatus, ResponseKind
@@ -45,7 +46,7 @@ class ReportFilterForm(forms.Form):
             del self.fields["entreprise"]
 
     def clean_siret(self):
-        return "".join(ch for ch in self.cleaned_data["siret"] if ch.isdigit())
+        return digits_only(self.cleaned_data["siret"])
 
     def clean(self):
         cleaned = super().clean()

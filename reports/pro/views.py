@@ -24,6 +24,7 @@ from reports.pro.forms import TABS, AnswerForm, ReportFilterForm
 from reports.selectors import median_answer_delay, report_figures
 from reports.services.reviews import engagement_mark_honoured
 from signalconso.audit import ActorKind
+from signalconso.forms import ids_from
 from signalconso.pagination import paginate
 
 PAGE_SIZE = 20
@@ -264,7 +265,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     """Which companies' new reports this user is emailed about."""
     accesses = _companies(request.user)
     if request.method == "POST":
-        chosen = {int(pk) for pk in request.POST.getlist("alerts") if pk.isdigit()}
+        chosen = ids_from(request.POST.getlist("alerts"))
         company_alerts_set(user=request.user, access_ids=chosen)
         messages.success(request, _("Vos préférences sont enregistrées."))
         return redirect("pro:settings")

@@ -7,7 +7,10 @@ from companies.identifiers import (
     clean_siret_or_siren,
     department_from_commune_code,
     department_from_postal_code,
+    digits_only,
     fold,
+    is_department_code,
+    is_digits,
     is_government_host,
     is_public_administration,
     luhn_is_valid,
@@ -43,6 +46,18 @@ def test_wrong_length_says_how_many_digits_are_expected():
 
 def test_letters_are_refused():
     assert "ne contient que des chiffres" in messages(clean_siret, "7328293200007A")
+
+
+@pytest.mark.parametrize("other_digits", ["²" * 14, "٣" * 14, "７３２８２９３２０００７４"])
+def test_digits_of_other_scripts_are_refused_as_letters(other_digits):
+    # str.isdigit() takes them, int() does not: they once reached the checksum and crashed it.
+    assert "ne contient que des chiffres" in messages(clean_siret, other_digits)
+    assert "ne contient que des chiffres" in messages(clean_siret_or_siren, other_digits[:9])
+
+
+def test_digits_only_keeps_the_ten_digits():
+    assert digits_only("732 829-320 ²٣") == "732829320"
+    assert is_digits("0123456789") and not is_digits("12²") and not is_digits("")
 
 
 def test_wrong_checksum_says_a_digit_is_wrong():
@@ -164,3 +179,13 @@ def test_unreadable_phone_numbers_are_refused(typed):
 
 def test_fold_removes_case_and_accents():
     assert fold("Énergie Verte FRANÇAISE") == "energie verte francaise"
+
+
+@pytest.mark.parametrize("code", ["13", "2A", "2B", "971", "976"])
+def test_department_codes(code):
+    assert is_department_code(code)
+
+
+@pytest.mark.parametrize("code", ["", "1", "2C", "100", "13\x00", "Paris", "2a"])
+def test_not_department_codes(code):
+    assert not is_department_code(code)

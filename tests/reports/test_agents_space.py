@@ -332,6 +332,25 @@ def test_saved_searches(client, agent_user):
     assert not SavedSearch.objects.exists()
 
 
+def test_a_search_is_kept_with_only_the_filters_it_holds(client, agent_user):
+    """What is saved, subscribed to or exported is always searchable again: the
+    page number and strange keys are left out, filters the form refuses are not kept."""
+    client.force_login(agent_user)
+    client.post(reverse("agents:search_save"), {"name": "Var", "query": "departements=83&page=4&%00=1&x=y"})
+    assert SavedSearch.objects.get().query == "departements=83"
+    response = client.post(
+        reverse("agents:search_save"), {"name": "Mauvais", "query": "departements=Paris"}, follow=True
+    )
+    assertContains(response, "Ces filtres ne sont pas valides")
+    assert SavedSearch.objects.count() == 1
+    client.post(
+        reverse("agents:subscriptions"), {"name": "Var", "frequency": "daily", "query": "departements=83&%00=1"}
+    )
+    assert Subscription.objects.get().filters == {"departements": ["83"]}
+    client.post(reverse("agents:subscriptions"), {"name": "Non", "frequency": "daily", "query": "depuis=hier"})
+    assert Subscription.objects.count() == 1
+
+
 # --- The report page ------------------------------------------------------------------------
 
 

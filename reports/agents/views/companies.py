@@ -24,6 +24,7 @@ from reports.selectors import median_answer_delay, report_figures, report_figure
 from reports.services.letters import companies_to_activate, letters_batch_posted, letters_batch_prepare
 from reports.statistics.charts import stacked_bar_chart
 from signalconso.audit import ActorKind, EventKind, record_event
+from signalconso.forms import ids_from
 from signalconso.pagination import paginate
 
 
@@ -154,7 +155,7 @@ def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
     """Companies reached by post: select, print one PDF of letters, confirm."""
     candidates = companies_to_activate()
     if request.method == "POST":
-        ids = [int(pk) for pk in request.POST.getlist("company") if pk.isascii() and pk.isdigit() and len(pk) < 19]
+        ids = ids_from(request.POST.getlist("company"))
         chosen = list(candidates.filter(pk__in=ids)[:500])
         if not chosen:
             messages.error(request, _("Cochez au moins une entreprise."))

@@ -1,5 +1,7 @@
 """Exports: asked for from the search, built by a worker, then downloaded."""
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +12,10 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import staff_required
 from accounts.models import STAFF_ROLES
 from reports.agents.exports import export_downloaded, export_request
+from reports.agents.forms import InvalidFilters, search_query
 from reports.files.views import stored_file_response
 from reports.models import Export, ExportStatus, Report
+from signalconso.converters import ReferenceConverter
 
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -25,17 +29,22 @@ def export_create(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind")
     if kind not in EXPORT_TYPES:
         return HttpResponse(status=400)
-    references = request.POST.getlist("reference")
+    references = [ref for ref in request.POST.getlist("reference") if re.fullmatch(ReferenceConverter.regex, ref)]
     if kind == "pdf" and "reference" not in request.POST and "query" not in request.POST:
         messages.error(request, _("Cochez au moins un signalement."))
         return redirect("agents:search")
-    if references:
+    try:
+        query = search_query(request.POST.get("query", "")).urlencode()
+    except InvalidFilters:
+        messages.error(request, _("Ces filtres ne sont pas valides : corrigez la recherche avant de l’exporter."))
+        return redirect("agents:search")
+    if "reference" in request.POST:
         # A single report's PDF: only one the agent may read.
         visible = Report.objects.visible_to(request.user).filter(reference__in=references)
         references = list(visible.values_list("reference", flat=True))
         if not references:
             raise Http404
-    export = export_request(user=request.user, kind=kind, query=request.POST.get("query", ""), references=references)
+    export = export_request(user=request.user, kind=kind, query=query, references=references)
     return redirect("agents:export", export.pk)
 
 

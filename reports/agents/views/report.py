@@ -91,11 +91,13 @@ def report_comment(request: HttpRequest, reference: str) -> HttpResponse:
             uploads=files_form.cleaned_data.get("files", []), origin=ActorKind.AGENT, already=0, user=request.user
         )
         if refused:
-            transaction.set_rollback(True)
-            for message in refused:
-                files_form.add_error("files", message)
-            return _render_report(request, report, comment_form=form, files_form=files_form)
-        comment_add(report=report, user=request.user, text=form.cleaned_data["text"], attachments=added)
+            transaction.set_rollback(True)  # the files kept are not kept either: the agent sends again
+        else:
+            comment_add(report=report, user=request.user, text=form.cleaned_data["text"], attachments=added)
+    if refused:
+        for message in refused:
+            files_form.add_error("files", message)
+        return _render_report(request, report, comment_form=form, files_form=files_form)
     return _acted(request, report, _("Le commentaire est ajouté."))
 
 

@@ -2,7 +2,7 @@
 subscriptions."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import staff_required
 from accounts.models import STAFF_ROLES
 from notifications.models import Subscription
-from reports.agents.forms import ReportSearchForm, SaveSearchForm, SubscriptionForm
+from reports.agents.forms import InvalidFilters, ReportSearchForm, SaveSearchForm, SubscriptionForm, search_query
 from reports.models import Report, SavedSearch
 from reports.search import ReportFilters, reports_search
 from reports.services import agents as agents_services
@@ -46,7 +46,11 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_POST
 def search_save(request: HttpRequest) -> HttpResponse:
     form = SaveSearchForm(request.POST)
-    query = request.POST.get("query", "")[:2000]
+    try:
+        query = search_query(request.POST.get("query", "")).urlencode()
+    except InvalidFilters:
+        messages.error(request, _("Ces filtres ne sont pas valides : corrigez la recherche avant de l’enregistrer."))
+        return redirect("agents:search")
     if form.is_valid():
         saved_search_create(user=request.user, name=form.cleaned_data["name"], query=query)
         messages.success(request, _("La recherche est enregistrée."))
@@ -69,9 +73,11 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
     """The agent's standing searches, emailed daily or on Mondays."""
     if request.method == "POST":
         form = SubscriptionForm(request.POST)
-        query = QueryDict(request.POST.get("query", ""))
-        search_form = ReportSearchForm(query)
-        if form.is_valid() and search_form.is_valid():
+        try:
+            query = search_query(request.POST.get("query", ""))
+        except InvalidFilters:
+            query = None
+        if form.is_valid() and query is not None:
             subscription_create(
                 user=request.user,
                 email=form.cleaned_data["email"],

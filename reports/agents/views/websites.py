@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import ACTING_ROLES, MODERATORS, staff_required
 from companies.forms import SiretForm
 from companies.models import Website, WebsiteState
+from reports.agents.forms import WebsiteCountryForm
 from reports.services.websites import website_identify, website_mark
 
 
@@ -44,7 +45,11 @@ def website_identify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _mark(request: HttpRequest, pk: int, state: str) -> HttpResponse:
     website = get_object_or_404(Website, pk=pk)
-    website_mark(website=website, state=state, country=request.POST.get("country", ""), user=request.user)
+    form = WebsiteCountryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["country"]))
+        return redirect("agents:websites")
+    website_mark(website=website, state=state, country=form.cleaned_data["country"], user=request.user)
     messages.success(request, _("%(host)s est noté : %(state)s.") % {"host": website.host, "state": state.label})
     return redirect("agents:websites")
 
