@@ -1,8 +1,11 @@
 """An agent logs in with a second factor, searches and acts on a report in a
 real browser, every page checked by axe-core."""
 
+import re
+
 import pyotp
 import pytest
+from django.core import mail
 
 from accounts.models import TOTPDevice
 from reports.models import Authority, Comment
@@ -22,6 +25,11 @@ def test_an_agent_sets_up_the_second_factor_then_searches_and_comments(
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/compte/connexion/application/")
+    assert_accessible(page)
+    # The first time, the agent proves the mailbox: the link arrives by email.
+    link = re.search(r"https?://[^/\s]+(/compte/connexion/application/[^\s]+/)", mail.outbox[-1].body).group(1)
+    page.goto(live_server.url + link)
+    page.get_by_label("Code à 6 chiffres de votre application").wait_for()
     assert_accessible(page)
     secret = TOTPDevice.objects.get(user=agent_user).secret
     page.get_by_label("Code à 6 chiffres de votre application").fill(pyotp.TOTP(secret).now())
