@@ -17,7 +17,9 @@ from django.db import connection, models
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company, Website
 from reports.models import Attachment, Category, Report, Review, ReviewAbout
+from signalconso.pagination import NEWEST_FIRST, Key, ordered
 
 VECTOR_SQL = """
     UPDATE reports_report r SET search_vector =
@@ -85,7 +87,7 @@ UNRATED = "none"
 def reports_search(user, filters: ReportFilters):
     """The reports this user may read that match the filters, newest first
     (or as `filters.order` says)."""
-    reports = Report.objects.visible_to(user).select_related("company", "category")
+    reports = Report.objects.visible_to(user)
     if filters.departments:
         reports = reports.filter(department__in=filters.departments)
     if filters.since:
@@ -102,15 +104,18 @@ def reports_search(user, filters: ReportFilters):
     if filters.without_tags:
         reports = reports.exclude(Exists(tags.filter(tag__slug__in=filters.without_tags)))
     if filters.siret:
-        reports = (
-            reports.filter(company_siret=filters.siret)
-            if len(filters.siret) == 14
-            else reports.filter(company_siret__startswith=filters.siret)
+        # By the companies' ids: the (company, created_at) index reads them newest first.
+        identifier = {"siret": filters.siret} if len(filters.siret) == 14 else {"siren": filters.siret}
+        reports = reports.filter(
+            company_id__in=list(Company.objects.filter(**identifier).values_list("pk", flat=True))
         )
     if filters.company_name:
         reports = reports.filter(company_name__icontains=filters.company_name)
     if filters.website:
-        reports = reports.filter(website__host=filters.website)
+        # By the site's id, not through a join: the (website, created_at) index serves.
+        reports = reports.filter(
+            website_id__in=list(Website.objects.filter(host=filters.website).values_list("pk", flat=True))
+        )
     if filters.phone:
         reports = reports.filter(phone=filters.phone)
     if filters.country:
@@ -127,20 +132,28 @@ def reports_search(user, filters: ReportFilters):
     if filters.identity_shared is not None:
         reports = reports.filter(share_identity=filters.identity_shared)
     text = filters.text.strip()
-    ordering = ["-created_at", "-pk"]
-    if filters.order == Order.OLDEST:
-        ordering = ["created_at", "pk"]
-    elif filters.order == Order.DEADLINE:
-        ordering = [F("expires_at").asc(nulls_last=True), "pk"]
     if text:
         if connection.vendor == "postgresql":
             reports = reports.filter(search_vector=SearchQuery(text, config="french", search_type="websearch"))
-            if ordering[0] == "-created_at":
-                # Not the bare column: see the module's docstring.
-                shifted = ExpressionWrapper(F("created_at") + timedelta(0), output_field=DateTimeField())
-                ordering = [shifted.desc(), "-pk"]
         else:
             reports = reports.filter(
                 Q(description__icontains=text) | Q(company_name__icontains=text) | Q(response__message__icontains=text)
             )
-    return reports.order_by(*ordering)
+    return ordered(reports, search_keys(filters))
+
+
+# A common word is looked for in the last month first, then the last year, then everywhere.
+SEARCH_WINDOWS = (timedelta(days=31), timedelta(days=366))
+
+
+def search_keys(filters: ReportFilters) -> tuple[Key, ...]:
+    """The order of the search's results, as signalconso.pagination pages through it."""
+    if filters.order == Order.OLDEST:
+        return (Key("created_at"), Key("pk"))
+    if filters.order == Order.DEADLINE:
+        return (Key("expires_at", nulls_last=True), Key("pk"))
+    if filters.text.strip() and connection.vendor == "postgresql":
+        # Not the bare column: see the module's docstring.
+        shifted = ExpressionWrapper(F("created_at") + timedelta(0), output_field=DateTimeField())
+        return (Key("created_at", descending=True, order_by=shifted), Key("pk", descending=True))
+    return NEWEST_FIRST

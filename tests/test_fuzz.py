@@ -1729,7 +1729,7 @@ def test_every_form_class_is_fuzzed(world):
 
 def test_the_parameters_views_read_are_found():
     """The discovery reads the code: the parameters of the past 500s are among them."""
-    assert {"page"} <= discovered_params("agents:search")[0]
+    assert {"page", "apres", "avant", "fin"} <= discovered_params("agents:search")[0]
     assert {"onglet", "page"} <= discovered_params("pro:reports")[0]
     assert {"q"} <= discovered_params("agents:companies")[0]
     assert {"q", "code_postal", "departement"} <= discovered_params("companies:search")[0]

@@ -125,7 +125,8 @@ def _build_xlsx(export: Export) -> int:
     count = 0
     # A server-side cursor on PostgreSQL: rows arrive CHUNK at a time.
     for report in reports.iterator(chunk_size=CHUNK):
-        sheet.append([_cell(value(report, _response(report))) for _title, value in COLUMNS])
+        response = _response(report)
+        sheet.append([_cell(value(report, response)) for _title, value in COLUMNS])
         count += 1
     with tempfile.TemporaryFile() as out:
         workbook.save(out)

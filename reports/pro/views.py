@@ -25,7 +25,7 @@ from reports.selectors import median_answer_delay, report_figures
 from reports.services.reviews import engagement_mark_honoured
 from signalconso.audit import ActorKind
 from signalconso.forms import ids_from
-from signalconso.pagination import paginate
+from signalconso.pagination import Key, paginate
 
 PAGE_SIZE = 20
 ONGOING = (ReportStatus.SENT, ReportStatus.READ)
@@ -67,7 +67,7 @@ def reports_list(request: HttpRequest) -> HttpResponse:
                 reports = reports.filter(company=chosen)
         if data["siret"]:
             reports = reports.filter(company_siret=data["siret"])
-    page = paginate(request, reports.order_by("-created_at", "-pk"), size=PAGE_SIZE)
+    page = paginate(request, reports, size=PAGE_SIZE)
     context = {
         "form": form,
         "tab": tab,
@@ -206,15 +206,21 @@ def answer_preview(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "pro/answer_preview.html", {"report": report, "preview": preview, "files": files})
 
 
+# Engagements still to keep first, the nearest due first; then those kept, the latest first.
+ENGAGEMENTS_ORDER = (
+    Key("engagement_honoured_at", descending=True, nulls_first=True),
+    Key("engagement_due_at", nulls_last=True),
+    Key("pk"),
+)
+
+
 @pro_required
 @require_safe
 def engagements(request: HttpRequest) -> HttpResponse:
-    responses = (
-        Response.objects.filter(kind=ResponseKind.ACCEPTED, report__in=_reports(request))
-        .select_related("report")
-        .order_by("engagement_honoured_at", "engagement_due_at")
+    responses = Response.objects.filter(kind=ResponseKind.ACCEPTED, report__in=_reports(request)).select_related(
+        "report"
     )
-    page = paginate(request, responses, size=PAGE_SIZE)
+    page = paginate(request, responses, size=PAGE_SIZE, keys=ENGAGEMENTS_ORDER)
     return render(
         request,
         "pro/engagements.html",

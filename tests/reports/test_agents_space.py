@@ -308,7 +308,7 @@ def test_full_text_finds_words_in_the_answer_too(client, agent_user):
     assert report.reference in page
 
 
-def test_search_keeps_a_flat_number_of_queries_and_never_counts(client, agent_user):
+def test_search_keeps_a_flat_number_of_queries_and_never_counts_every_match(client, agent_user):
     ReportFactory()
     client.force_login(agent_user)
     search(client, departements="75")
@@ -319,7 +319,8 @@ def test_search_keeps_a_flat_number_of_queries_and_never_counts(client, agent_us
     with CaptureQueriesContext(connection) as many:
         page = search(client, departements="75")
     assert len(many) == len(few)
-    assert not any("COUNT(" in q["sql"].upper() for q in many.captured_queries)
+    counts = [q["sql"].upper() for q in many.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 10001" in sql for sql in counts)
     assertContains(page, "Page suivante")
 
 
@@ -553,3 +554,14 @@ def test_a_company_id_that_is_not_a_number_is_ignored(client, agent_user):
     client.force_login(agent_user)
     response = client.post(reverse("agents:companies_to_activate"), {"company": ["abc", "99999999999999999999999"]})
     assertRedirects(response, reverse("agents:companies_to_activate"))
+
+
+def test_the_search_counts_its_results_no_further_than_its_limit(client, agent_user, monkeypatch):
+    from reports.agents.views import search as search_view
+
+    ReportFactory.create_batch(3, department="13")
+    client.force_login(agent_user)
+    assertContains(client.get(reverse("agents:search"), {"departements": "13"}), "3 signalements.")
+    monkeypatch.setattr(search_view, "COUNT_LIMIT", 2)
+    page = client.get(reverse("agents:search"), {"departements": "13"})
+    assertContains(page, "Plus de 2 signalements.")

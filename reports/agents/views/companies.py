@@ -25,7 +25,7 @@ from reports.services.letters import companies_to_activate, letters_batch_posted
 from reports.statistics.charts import stacked_bar_chart
 from signalconso.audit import ActorKind, EventKind, record_event
 from signalconso.forms import ids_from
-from signalconso.pagination import paginate
+from signalconso.pagination import Key, paginate
 
 
 @staff_required
@@ -135,7 +135,7 @@ def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
             .order_by("rating")
         ),
         "rating_labels": dict(Rating.choices),
-        "latest": list(reports.order_by("-created_at")[:20]),
+        "page": paginate(request, reports, size=PAGE_SIZE),
         "accesses": CompanyAccess.objects.filter(company=company).select_related("user"),
         "websites": company.websites.all(),
         "letters": company.letters.order_by("-created_at"),
@@ -147,6 +147,8 @@ def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
 
 
 PAGE_SIZE = 25
+# Those with the most reports waiting first.
+TO_ACTIVATE_ORDER = (Key("waiting", descending=True), Key("siret"), Key("pk"))
 
 
 @staff_required(roles=MODERATORS)
@@ -162,7 +164,7 @@ def companies_to_activate_view(request: HttpRequest) -> HttpResponse:
             return redirect("agents:companies_to_activate")
         batch = letters_batch_prepare(companies=chosen, by=request.user)
         return redirect("agents:letter_batch", batch.pk)
-    page = paginate(request, candidates, size=PAGE_SIZE)
+    page = paginate(request, candidates, size=PAGE_SIZE, keys=TO_ACTIVATE_ORDER)
     context = {
         "companies": page.rows,
         "page": page,

@@ -13,26 +13,33 @@ from accounts.models import STAFF_ROLES
 from notifications.models import Subscription
 from reports.agents.forms import InvalidFilters, ReportSearchForm, SaveSearchForm, SubscriptionForm, search_query
 from reports.models import Report, SavedSearch
-from reports.search import ReportFilters, reports_search
+from reports.search import SEARCH_WINDOWS, ReportFilters, reports_search, search_keys
 from reports.services import agents as agents_services
 from reports.services.agents import saved_search_create, saved_search_forget, subscription_create
-from signalconso.pagination import paginate
+from signalconso.pagination import count_up_to, paginate
 
 PAGE_SIZE = 25
+# Past this many, the search says "more than" (signalconso.pagination.count_up_to).
+COUNT_LIMIT = 10_000
 
 
 @staff_required
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = ReportSearchForm(request.GET or None)
-    found = Report.objects.none()
+    found, filters = Report.objects.none(), ReportFilters()
     if not form.is_bound or form.is_valid():
-        found = reports_search(request.user, form.filters() if form.is_bound else ReportFilters())
-    page = paginate(request, found, size=PAGE_SIZE)
+        filters = form.filters() if form.is_bound else filters
+        found = reports_search(request.user, filters)
+    windows = SEARCH_WINDOWS if filters.text else ()
+    page = paginate(request, found, size=PAGE_SIZE, keys=search_keys(filters), windows=windows)
+    total, more = count_up_to(found, COUNT_LIMIT) if page.rows else (0, False)
     context = {
         "form": form,
         "reports": page.rows,
         "page": page,
+        "total": total,
+        "more": more,
         # The search's own filters, for the save and subscribe forms.
         "query": page.query,
         "saved": SavedSearch.objects.filter(user=request.user),
