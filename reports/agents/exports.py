@@ -6,17 +6,18 @@ is kept EXPORT_DAYS, then purged."""
 import logging
 import tempfile
 from datetime import timedelta
+from itertools import islice
 
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from reports.agents.forms import InvalidFilters, search_filters
-from reports.models import Export, ExportKind, ExportStatus, Report, Response
+from reports.models import Export, ExportKind, ExportStatus, Report, ReportStatus, Response, ResponseKind
 from reports.search import reports_search
 from signalconso.audit import ActorKind, EventKind, record_event
 from signalconso.background import start_task
@@ -32,24 +33,25 @@ CHUNK = 2_000
 # The error an agent reads on the export's page.
 INVALID_FILTERS = "invalid_filters"
 
+# Each column: its title, the fields it reads, and how a row's values become the cell.
 COLUMNS = [
-    ("Référence", lambda r, resp: r.reference),
-    ("Déposé le", lambda r, resp: timezone.localtime(r.created_at).replace(tzinfo=None)),
-    ("Statut", lambda r, resp: r.get_status_display()),
-    ("Catégorie", lambda r, resp: " › ".join(r.category_path)),
-    ("Entreprise", lambda r, resp: r.company_name),
-    ("SIRET", lambda r, resp: r.company_siret),
-    ("Département", lambda r, resp: r.department),
-    ("Site internet", lambda r, resp: r.website.host if r.website_id else ""),
-    ("Téléphone signalé", lambda r, resp: r.phone),
-    ("Date des faits", lambda r, resp: r.occurred_on),
-    ("Description", lambda r, resp: r.description),
-    ("Mots-clés", lambda r, resp: ", ".join(t.label_fr for t in r.tags.all())),
-    ("Réponse", lambda r, resp: resp.get_kind_display() if resp else ""),
-    ("Message de l’entreprise", lambda r, resp: resp.message if resp else ""),
-    ("Consommateur", lambda r, resp: f"{r.first_name} {r.last_name}".strip()),
-    ("Adresse électronique", lambda r, resp: r.email),
-    ("Identité transmise", lambda r, resp: "oui" if r.share_identity else "non"),
+    ("Référence", ("reference",), lambda ref: ref),
+    ("Déposé le", ("created_at",), lambda at: timezone.localtime(at).replace(tzinfo=None)),
+    ("Statut", ("status",), None),  # labelled, see _labels
+    ("Catégorie", ("category_path",), lambda path: " › ".join(path)),
+    ("Entreprise", ("company_name",), lambda name: name),
+    ("SIRET", ("company_siret",), lambda siret: siret),
+    ("Département", ("department",), lambda department: department),
+    ("Site internet", ("website__host",), lambda host: host or ""),
+    ("Téléphone signalé", ("phone",), lambda phone: phone),
+    ("Date des faits", ("occurred_on",), lambda day: day),
+    ("Description", ("description",), lambda text: text),
+    ("Mots-clés", ("pk",), None),  # the tags, fetched a chunk at a time
+    ("Réponse", ("response__kind",), None),  # labelled
+    ("Message de l’entreprise", ("response__message",), lambda message: message or ""),
+    ("Consommateur", ("first_name", "last_name"), lambda first, last: f"{first} {last}".strip()),
+    ("Adresse électronique", ("email",), lambda email: email),
+    ("Identité transmise", ("share_identity",), lambda shared: "oui" if shared else "non"),
 ]
 
 
@@ -117,16 +119,56 @@ def _response(report: Report) -> Response | None:
         return None
 
 
+def _labels() -> dict[str, dict]:
+    """The French labels of the coded columns, looked up once per export rather
+    than once per cell."""
+    with translation.override("fr"):
+        return {
+            "Statut": {value: str(label) for value, label in ReportStatus.choices},
+            "Réponse": {None: "", **{value: str(label) for value, label in ResponseKind.choices}},
+        }
+
+
+def _tags_of(report_ids: list[int]) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    links = Report.tags.through.objects.filter(report_id__in=report_ids).order_by("tag__label_fr")
+    for report_id, label in links.values_list("report_id", "tag__label_fr"):
+        names.setdefault(report_id, []).append(label)
+    return {report_id: ", ".join(labels) for report_id, labels in names.items()}
+
+
+def _xlsx_rows(reports):
+    """The sheet's rows, in the search's order: plain values (no model
+    instances) through a server-side cursor on PostgreSQL, and the tags of
+    each CHUNK of reports in one query."""
+    fields = [field for _title, read, _make in COLUMNS for field in read]
+    pk = fields.index("pk")
+    labels = _labels()
+    values = reports.values_list(*fields).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(values, CHUNK)):
+        tags = _tags_of([row[pk] for row in chunk])
+        for row in chunk:
+            cells, at = [], 0
+            for title, read, make in COLUMNS:
+                args = row[at : at + len(read)]
+                at += len(read)
+                if title == "Mots-clés":
+                    cells.append(tags.get(args[0], ""))
+                elif make is None:
+                    cells.append(labels[title].get(args[0], args[0]))
+                else:
+                    cells.append(_cell(make(*args)))
+            yield cells
+
+
 def _build_xlsx(export: Export) -> int:
-    reports = _reports_of(export).select_related("website", "response").prefetch_related("tags")[:XLSX_MAX_ROWS]
+    reports = _reports_of(export)[:XLSX_MAX_ROWS]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Signalements")
-    sheet.append([title for title, _value in COLUMNS])
+    sheet.append([title for title, _read, _make in COLUMNS])
     count = 0
-    # A server-side cursor on PostgreSQL: rows arrive CHUNK at a time.
-    for report in reports.iterator(chunk_size=CHUNK):
-        response = _response(report)
-        sheet.append([_cell(value(report, response)) for _title, value in COLUMNS])
+    for row in _xlsx_rows(reports):
+        sheet.append(row)
         count += 1
     with tempfile.TemporaryFile() as out:
         workbook.save(out)

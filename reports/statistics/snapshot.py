@@ -13,11 +13,11 @@ import math
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, FilteredRelation, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from reports.models import Report, ResponseKind, Review, ReviewAbout, StatisticsSnapshot
+from reports.models import Report, ResponseKind, ReviewAbout, StatisticsSnapshot
 from signalconso.locks import job_lock
 
 METRICS_VERSION = "1.0"
@@ -53,77 +53,104 @@ def _quantiles(seconds: list[float]) -> dict:
     return {"count": len(values), "median_days": at(0.5), "p90_days": at(0.9)}
 
 
-# The moment each delay ends: SQL column, and its ORM path for other databases.
-DELAY_ENDS = {"read": ("r.read_at", "read_at"), "answer": ("s.created_at", "response__created_at")}
+def _delays(settled_before) -> dict:
+    """Quantiles of the delays from filing to reading and to answering, over
+    the settled reports sent to a company: both in one pass, by PostgreSQL (no
+    rows come back); in Python elsewhere."""
+    sent = Report.objects.filter(created_at__lt=settled_before, expires_at__isnull=False)
+    if connection.vendor != "postgresql":
+        pairs = sent.values_list("created_at", "read_at", "response__created_at")
+        return {
+            "delay_to_read": _quantiles([(read - filed).total_seconds() for filed, read, _ in pairs if read]),
+            "delay_to_answer": _quantiles([(answer - filed).total_seconds() for filed, _, answer in pairs if answer]),
+        }
+    # percentile_cont leaves out the NULLs: the unread, the unanswered.
+    query = """
+        SELECT count(r.read_at),
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM r.read_at - r.created_at)),
+               count(s.created_at),
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM s.created_at - r.created_at))
+        FROM reports_report r LEFT JOIN reports_response s ON s.report_id = r.id
+        WHERE r.created_at < %s AND r.expires_at IS NOT NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, [settled_before])
+        read_count, read_at, answer_count, answer_at = cursor.fetchone()
 
-
-def _delays(queryset, until: str) -> dict:
-    """Quantiles of the delay from filing to `until` ("read" or "answer") over
-    the queryset: computed by PostgreSQL (no rows come back), in Python
-    elsewhere."""
-    column, path = DELAY_ENDS[until]
-    if connection.vendor == "postgresql":
-        sql, params = queryset.values("pk").query.sql_with_params()
-        # The column comes from DELAY_ENDS and the subquery from the ORM.
-        query = (
-            "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d), "  # noqa: S608
-            "percentile_cont(0.9) WITHIN GROUP (ORDER BY d) FROM ("
-            f"  SELECT EXTRACT(EPOCH FROM ({column} - r.created_at)) AS d FROM reports_report r"
-            "  LEFT JOIN reports_response s ON s.report_id = r.id"
-            f"  WHERE r.id IN ({sql}) AND {column} IS NOT NULL) t"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            count, median, p90 = cursor.fetchone()
+    def published(count, quantiles) -> dict:
         if not count:
             return {"count": 0, "median_days": None, "p90_days": None}
-        return {
-            "count": count,
-            "median_days": round(median / DAY, 1),
-            "p90_days": round(p90 / DAY, 1),
-        }
-    pairs = queryset.filter(**{f"{path}__isnull": False}).values_list("created_at", path)
-    return _quantiles([(finish - begin).total_seconds() for begin, finish in pairs])
+        median, p90 = quantiles
+        return {"count": count, "median_days": round(median / DAY, 1), "p90_days": round(p90 / DAY, 1)}
+
+    return {"delay_to_read": published(read_count, read_at), "delay_to_answer": published(answer_count, answer_at)}
+
+
+# What the grid counts in each cell (month, top category, settled or not).
+COUNTED = ("filed", "recent", "sent", "read", "answered", "promises", "positive", "neutral", "negative")
+
+
+def _grid(now, settled_before) -> list[dict]:
+    """Every count of the snapshot in one pass over the reports, a row per
+    month, top category and settled or young; the figures are sums of it."""
+    sent = Q(expires_at__isnull=False)
+    rated = {
+        rating: Count("pk", filter=Q(answer_review__rating=rating)) for rating in ("positive", "neutral", "negative")
+    }
+    return list(
+        Report.objects.annotate(
+            # At most one review of the answer per report: the join adds no row.
+            answer_review=FilteredRelation("reviews", condition=Q(reviews__about=ReviewAbout.ANSWER)),
+            month=TruncMonth("created_at"),
+            top=F("category_path__0"),
+            settled=Case(When(created_at__lt=settled_before, then=Value(True)), default=Value(False)),
+        )
+        .values("month", "top", "settled")
+        .annotate(
+            filed=Count("pk"),
+            recent=Count("pk", filter=Q(created_at__gte=now - timedelta(days=30))),
+            sent=Count("pk", filter=sent),
+            read=Count("pk", filter=sent & Q(read_at__isnull=False)),
+            answered=Count("pk", filter=Q(response__isnull=False)),
+            promises=Count("pk", filter=Q(response__kind=ResponseKind.ACCEPTED)),
+            **rated,
+        )
+        .order_by()
+    )
+
+
+def _sum(cells) -> dict:
+    total = dict.fromkeys(COUNTED, 0)
+    for cell in cells:
+        for key in COUNTED:
+            total[key] += cell[key]
+    return total
 
 
 def compute(now=None) -> dict:
-    """Every published figure, from the reports as they are now."""
+    """Every published figure, from the reports as they are now: one pass for
+    the counts, one for the delays."""
     now = now or timezone.now()
     settled_before = now - timedelta(days=SETTLING_DAYS)
-    reports = Report.objects.all()
-    settled = reports.filter(created_at__lt=settled_before)
-    counts = settled.aggregate(
-        filed=Count("pk"),
-        sent=Count("pk", filter=Q(expires_at__isnull=False)),
-        read=Count("pk", filter=Q(expires_at__isnull=False) & Q(read_at__isnull=False)),
-        answered=Count("pk", filter=Q(response__isnull=False)),
-        promises=Count("pk", filter=Q(response__kind=ResponseKind.ACCEPTED)),
-    )
-    ratings = dict(
-        Review.objects.filter(about=ReviewAbout.ANSWER, report__in=settled)
-        .values_list("rating")
-        .annotate(n=Count("pk"))
-    )
-    rated = sum(ratings.values())
-    sent_settled = settled.filter(expires_at__isnull=False)
+    grid = _grid(now, settled_before)
+    every = _sum(grid)
+    settled_cells = [cell for cell in grid if cell["settled"]]
+    settled = _sum(settled_cells)
+    rated = settled["positive"] + settled["neutral"] + settled["negative"]
     figures = {
-        "reports_total": {"count": reports.count(), "window": "all"},
-        "reports_last_30_days": {
-            "count": reports.filter(created_at__gte=now - timedelta(days=30)).count(),
-            "window": "last_30_days",
-        },
-        "sent_share": _rate(counts["sent"], counts["filed"]),
-        "read_rate": _rate(counts["read"], counts["sent"]),
-        "response_rate": _rate(counts["answered"], counts["read"]),
-        "promise_share": _rate(counts["promises"], counts["answered"]),
-        "delay_to_read": _delays(sent_settled, "read"),
-        "delay_to_answer": _delays(sent_settled, "answer"),
+        "reports_total": {"count": every["filed"], "window": "all"},
+        "reports_last_30_days": {"count": every["recent"], "window": "last_30_days"},
+        "sent_share": _rate(settled["sent"], settled["filed"]),
+        "read_rate": _rate(settled["read"], settled["sent"]),
+        "response_rate": _rate(settled["answered"], settled["read"]),
+        "promise_share": _rate(settled["promises"], settled["answered"]),
+        **_delays(settled_before),
         "ratings": {
-            "answered": counts["answered"],
-            "positive": ratings.get("positive", 0),
-            "neutral": ratings.get("neutral", 0),
-            "negative": ratings.get("negative", 0),
-            "unrated": counts["answered"] - rated,
+            "answered": settled["answered"],
+            "positive": settled["positive"],
+            "neutral": settled["neutral"],
+            "negative": settled["negative"],
+            "unrated": settled["answered"] - rated,
         },
     }
     return {
@@ -131,61 +158,47 @@ def compute(now=None) -> dict:
         "computed_at": now.isoformat(),
         "settled_before": settled_before.isoformat(),
         "figures": figures,
-        "categories": _by_category(settled),
-        "monthly": _monthly(reports, now, settled_before),
+        "categories": _by_category(settled_cells),
+        "monthly": _monthly(grid, now),
     }
 
 
-def _by_category(settled) -> list[dict]:
-    rows = (
-        settled.annotate(top=F("category_path__0"))
-        .values("top")
-        .annotate(
-            filed=Count("pk"),
-            sent=Count("pk", filter=Q(expires_at__isnull=False)),
-            read=Count("pk", filter=Q(expires_at__isnull=False) & Q(read_at__isnull=False)),
-            answered=Count("pk", filter=Q(response__isnull=False)),
-        )
-        .order_by("-filed")
-    )
+def _by_category(settled_cells) -> list[dict]:
+    tops: dict[str, list[dict]] = {}
+    for cell in settled_cells:
+        tops.setdefault(cell["top"] or "", []).append(cell)
+    rows = sorted(((top, _sum(cells)) for top, cells in tops.items()), key=lambda row: (-row[1]["filed"], row[0]))
     return [
         {
-            "category": row["top"] or "",
+            "category": top,
             "filed": row["filed"],
             "read_rate": _rate(row["read"], row["sent"]),
             "response_rate": _rate(row["answered"], row["read"]),
         }
-        for row in rows
+        for top, row in rows
     ]
 
 
-def _monthly(reports, now, settled_before) -> list[dict]:
+def _monthly(grid, now) -> list[dict]:
     # The first day of the month MONTHS - 1 months ago: MONTHS months in all.
     local = timezone.localtime(now)
     months_back = local.year * 12 + local.month - 1 - (MONTHS - 1)
     first = local.replace(
         year=months_back // 12, month=months_back % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
     )
-    rows = (
-        reports.filter(created_at__gte=first)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(
-            filed=Count("pk"),
-            sent=Count("pk", filter=Q(expires_at__isnull=False)),
-            read=Count("pk", filter=Q(expires_at__isnull=False) & Q(read_at__isnull=False)),
-            answered=Count("pk", filter=Q(response__isnull=False)),
-            settled=Count("pk", filter=Q(created_at__lt=settled_before)),
-        )
-        .order_by("month")
-    )
+    by_month: dict = {}
+    for cell in grid:
+        if cell["month"] >= first:
+            by_month.setdefault(cell["month"], []).append(cell)
     months = []
-    for row in rows:
+    for month in sorted(by_month):
+        cells = by_month[month]
+        row = _sum(cells)
         # A month is rated only once all its reports are settled.
-        ripe = row["settled"] == row["filed"]
+        ripe = all(cell["settled"] for cell in cells)
         months.append(
             {
-                "month": row["month"].strftime("%Y-%m"),
+                "month": month.strftime("%Y-%m"),
                 "filed": row["filed"],
                 "read_rate": _rate(row["read"], row["sent"]) if ripe else None,
                 "response_rate": _rate(row["answered"], row["read"]) if ripe else None,

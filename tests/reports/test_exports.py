@@ -53,6 +53,26 @@ def test_the_xlsx_of_a_search_holds_its_rows(client, agent_user, django_capture_
     assert by_reference[answered.reference][12] == "Infondé : l’entreprise conteste le signalement"
     assert by_reference[answered.reference][13] == "Conforme"
     assert all(row[6] == "83" for row in rows[1:])
+    assert by_reference[var[1].reference][2] == "Transmis, pas encore lu"  # labels, never codes
+    assert by_reference[var[1].reference][12] in ("", None)
+
+
+def test_the_xlsx_names_the_tags_and_lists_the_newest_first(client, agent_user, django_capture_on_commit_callbacks):
+    older, newer = ReportFactory(department="83"), ReportFactory(department="83")
+    older.tags.add(*Tag.objects.filter(slug__in=["alimentation", "demarchage-abusif"]))
+    exports.CHUNK, chunk = 1, exports.CHUNK  # one report per chunk: the tags follow their report
+    try:
+        client.force_login(agent_user)
+        _response, export = request_export(client, django_capture_on_commit_callbacks, kind="xlsx")
+    finally:
+        exports.CHUNK = chunk
+    with default_storage.open(export.file.name) as stored:
+        rows = list(load_workbook(io.BytesIO(stored.read()), read_only=True).active.values)
+    assert [row[0] for row in rows[1:]] == [newer.reference, older.reference]
+    labels = ", ".join(
+        sorted(Tag.objects.filter(slug__in=["alimentation", "demarchage-abusif"]).values_list("label_fr", flat=True))
+    )
+    assert rows[2][11] == labels and rows[1][11] in ("", None)
 
 
 def test_the_xlsx_stops_at_its_limit(client, agent_user, monkeypatch, django_capture_on_commit_callbacks):

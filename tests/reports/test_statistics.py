@@ -169,3 +169,21 @@ def test_the_charts_coordinates_are_numbers_in_any_language(client, dataset):
         values += re.findall(r'<(?:line|circle|text)[^>]* (?:x1|y1|cx|cy|y)="([^"]+)"', html)
         values += re.findall(r'<polyline points="([^"]+)"', html)[0].replace(",", " ").split()
         assert values and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in values), values
+
+
+def test_the_snapshot_reads_the_reports_twice_whatever_their_number(dataset):
+    """One pass for every count, one for the delays: at two million reports,
+    each pass is what the snapshot costs."""
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
+        statistics.compute()
+    assert sum("reports_report" in q["sql"] for q in queries.captured_queries) == 2
+
+
+def test_a_second_review_of_the_same_report_counts_it_once(dataset):
+    promised = Review.objects.get().report
+    Review.objects.create(report=promised, about="engagement", rating="negative")
+    with time_machine.travel(NOW, tick=False):
+        figures = statistics.compute()["figures"]
+    assert figures["reports_total"]["count"] == 6
+    assert figures["promise_share"] == {"numerator": 1, "denominator": 2, "percent": 50.0}
+    assert figures["ratings"] == {"answered": 2, "positive": 1, "neutral": 0, "negative": 0, "unrated": 1}
