@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Reinstall only when the dependencies change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install run test lint audit format messages check-deploy worker beat otp clean
+.PHONY: help install run test lint audit format messages check-deploy worker beat otp clean bench
 
 help:
 	@echo "make run      installe, prépare la base et sert la plateforme sur http://127.0.0.1:8000"
@@ -76,6 +76,20 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A signalconso beat --loglevel INFO --schedule var/celerybeat-schedule
+
+# The performance figures (bench/README.md): PostgreSQL, gunicorn with 2 workers and a
+# Celery worker on Redis, on generated data (made once, kept). REPORTS sets its size.
+REPORTS ?= 2000000
+BENCH_INSTALLED := $(VENV)/.bench-installed
+$(BENCH_INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	touch $@
+
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1/signalconso_bench
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/7
+bench: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/8
+bench: $(BENCH_INSTALLED)
+	$(BIN)/python bench/run.py --reports $(REPORTS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

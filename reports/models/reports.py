@@ -34,9 +34,16 @@ FOOD_SAFETY_TAGS = ("alimentation", "hygiene")
 def reachable_companies(user) -> list[int]:
     """The companies a professional's accesses reach: each one, and for a head
     office every establishment of its SIREN."""
-    accesses = CompanyAccess.objects.filter(user=user)
-    head_offices = accesses.filter(company__is_head_office=True).values("company__siren")
-    reach = models.Q(pk__in=accesses.values("company_id")) | models.Q(siren__in=head_offices)
+    accesses = list(
+        CompanyAccess.objects.filter(user=user).values_list("company_id", "company__siren", "company__is_head_office")
+    )
+    if not accesses:
+        return []
+    # Lists of values, not subqueries: an OR of subqueries made the planner
+    # read the whole register (a million rows, 200 ms); this reads two indexes.
+    reach = models.Q(pk__in=[pk for pk, _siren, _head in accesses]) | models.Q(
+        siren__in=[siren for _pk, siren, head in accesses if head]
+    )
     return list(Company.objects.filter(reach).values_list("pk", flat=True))
 
 

@@ -1,0 +1,1 @@
+"""The benchmarks (`make bench`): never collected by pytest, never installed."""
