@@ -13,7 +13,7 @@ from companies.identifiers import digits_only, is_department_code, normalize_hos
 from notifications.models import Frequency
 from reports.models import Authority, Category, InspectionOutcome, Rating, ReportStatus, Tag
 from reports.search import UNRATED, Order, ReportFilters
-from signalconso.forms import DateInput
+from signalconso.forms import DateInput, LongSelect
 
 
 def category_choices():
@@ -51,7 +51,7 @@ class ReportSearchForm(forms.Form):
     )
     depuis = forms.DateField(label=_("Déposés depuis le"), required=False, widget=DateInput)
     jusqua = forms.DateField(label=_("Jusqu’au"), required=False, widget=DateInput)
-    categorie = forms.ChoiceField(label=_("Catégorie (et ses sous-catégories)"), required=False)
+    categorie = forms.ChoiceField(label=_("Catégorie (et ses sous-catégories)"), required=False, widget=LongSelect)
     statuts = forms.MultipleChoiceField(
         label=_("Statuts"), required=False, choices=ReportStatus.choices, widget=forms.CheckboxSelectMultiple
     )
