@@ -13,6 +13,7 @@ from reports.models import Report
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 YESTERDAY = (timezone.localdate() - timedelta(days=1)).isoformat()
+DESCRIPTION = "Le prix affiché était 3 €, j’ai payé 5 €."
 
 
 def choose_problem(page, base, assert_accessible):
@@ -27,8 +28,18 @@ def choose_problem(page, base, assert_accessible):
     assert_accessible(page)
 
 
-def fill_the_rest(page, assert_accessible):
+def code_from_the_outbox():
+    """The code of the last email, sent in this process (tasks run eagerly)."""
+    return re.search(r"\b(\d{6})\b", mail.outbox[-1].subject).group(1)
+
+
+def fill_the_rest(page, assert_accessible, *, read_code=code_from_the_outbox, details=None, description=DESCRIPTION):
+    """From the details step to the acknowledgement, each step first sent
+    wrong (errors at their fields), then right. `details` fills more of the
+    details step (files…) before it is sent."""
     page.wait_for_url("**/signaler/details/")
+    if details:
+        details(page)
     # An empty form first: errors at their fields.
     page.get_by_role("button", name="Continuer").click()
     # page.title() needs JavaScript; reading the element does not.
@@ -36,10 +47,14 @@ def fill_the_rest(page, assert_accessible):
     assert page.get_by_label("Date du problème").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
     page.get_by_label("Date du problème").fill(YESTERDAY)
-    page.get_by_label("Décrivez le problème").fill("Le prix affiché était 3 €, j’ai payé 5 €.")
+    page.get_by_label("Décrivez le problème").fill(description)
     page.get_by_role("button", name="Continuer").click()
 
     page.wait_for_url("**/signaler/coordonnees/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continuer").click()
+    assert page.locator("head > title").text_content().startswith("Erreur")
+    assert page.get_by_label("Prénom", exact=True).get_attribute("aria-invalid") == "true"
     assert_accessible(page)
     page.get_by_label("Prénom", exact=True).fill("Paule")
     page.get_by_label("Nom", exact=True).fill("Durand")
@@ -50,7 +65,11 @@ def fill_the_rest(page, assert_accessible):
     # A new address: the code sent by email must be typed in.
     page.wait_for_url("**/signaler/verification/")
     assert_accessible(page)
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].subject).group(1)
+    code = read_code()
+    page.get_by_label("Code reçu par courriel").fill("000000" if code != "000000" else "111111")
+    page.get_by_role("button", name="Valider le code").click()
+    assert page.get_by_label("Code reçu par courriel").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
     page.get_by_label("Code reçu par courriel").fill(code)
     page.get_by_role("button", name="Valider le code").click()
 
