@@ -1,5 +1,6 @@
-"""A consumer files a report in a real browser, with JavaScript and without,
-and every step passes axe-core, error states included."""
+"""A consumer files a report in a real browser, and every step passes
+axe-core, error states included (without JavaScript and by the keyboard
+only: test_consumer_journeys.py)."""
 
 import re
 from datetime import timedelta
@@ -109,27 +110,6 @@ def test_a_report_with_javascript(live_server, page, assert_accessible, market):
     assert page.get_by_text("4997 caractères restants").is_visible()
     report = fill_the_rest(page, assert_accessible)
     assert report.company == market and report.status == "TraitementEnCours"
-
-
-def test_a_report_without_javascript(live_server, browser, market):
-    # axe-core runs inside the page and so needs JavaScript: the same pages
-    # are checked by the test above.
-    def not_checked(page):
-        pass
-
-    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    choose_problem(page, live_server.url, not_checked)
-    siret_with_a_typo(page)
-    # The search button does what typing does with JavaScript.
-    page.get_by_label("Nom de l’entreprise, ou son numéro SIRET ou SIREN").fill("super prix")
-    page.get_by_role("button", name="Rechercher").click()
-    page.locator("label", has_text="HYPERMARCHES DU SUD").click()
-    page.get_by_role("button", name="Choisir cet établissement").click()
-    report = fill_the_rest(page, not_checked)
-    assert report.company == market
-    context.close()
 
 
 def test_an_information_page_is_accessible(live_server, page, assert_accessible, market):
