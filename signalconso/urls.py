@@ -39,6 +39,8 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("conditions-generales-d-utilisation/", views.terms, name="terms"),
+    path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("securite/", views.security_page, name="security"),
     path("compte/", include("accounts.urls")),
     path("signaler/", include("reports.wizard.urls")),

@@ -75,6 +75,16 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/legal_notice.html")
 
 
+@require_safe
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/terms.html")
+
+
+@require_safe
+def personal_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/personal_data.html")
+
+
 def _check_database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -160,3 +160,53 @@ def verified_addresses(client):
         )
         mark_verified(session, email)
     session.save()
+
+
+# --- A real Celery worker (tests/worker.py) ------------------------------------------
+
+
+@pytest.fixture
+def broker_url():
+    import redis
+
+    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        skip_or_fail(f"Redis is not reachable at {url}")
+    return url
+
+
+@pytest.fixture
+def smtp_sink():
+    import threading
+
+    from .worker import SmtpSink
+
+    sink = SmtpSink()
+    thread = threading.Thread(target=sink.serve_forever, daemon=True)
+    thread.start()
+    yield sink
+    sink.shutdown()
+    sink.server_close()
+
+
+@pytest.fixture
+def worker_env():
+    """More of the worker's environment; a test module may override this."""
+    return {}
+
+
+@pytest.fixture
+def worker(broker_url, tmp_path, smtp_sink, worker_env):
+    """A worker process on its own queue, reading the test database; yields the queue."""
+    from django.db import connection
+
+    from .worker import worker_process
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("the worker needs a database it can share: set DATABASE_URL to PostgreSQL")
+    with worker_process(
+        broker_url=broker_url, folder=tmp_path, smtp_port=smtp_sink.server_address[1], extra_env=worker_env
+    ) as queue:
+        yield queue

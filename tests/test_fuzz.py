@@ -311,6 +311,8 @@ PAGES = [
     Page("home"),
     Page("accessibility"),
     Page("legal_notice"),
+    Page("terms"),
+    Page("personal_data"),
     Page("security"),
     Page("security_txt"),
     Page("csp_report", methods=("POST",)),

@@ -41,26 +41,110 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def new_page(browser):
+    """Opens a page in a browser of its own (its own cookies): one per person
+    of a story. Options go to browser.new_context (java_script_enabled=False…)."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(
+            **{"locale": "fr-FR", "viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **options}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+# The widths every page must fit without scrolling sideways: a small phone, a laptop.
+WIDTHS = (375, 1280)
+
+# What sticks out past the window, for the failure's message.
+SIDEWAYS = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > width + 1);
+    const deepest = wide.filter(e => !wide.some(other => other !== e && e.contains(other)));
+    return {
+        scroll: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+        culprits: deepest.slice(0, 5).map(e => e.outerHTML.slice(0, 160)),
+    };
+}"""
+
+
+def sideways_scroll(page) -> str:
+    """'' when the page fits its window; else by how much, and what sticks out."""
+    found = page.evaluate(SIDEWAYS)
+    if found["scroll"] <= found["window"]:
+        return ""
+    return f"{found['scroll']} px wide in a {found['window']} px window: " + " | ".join(found["culprits"])
+
+
+def assert_fits(page):
+    """At each of WIDTHS the page does not scroll sideways; the window is put back as it was."""
+    viewport = page.viewport_size
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": viewport["height"]})
+        if problem := sideways_scroll(page):
+            problems.append(f"at {width} px: {problem}")
+    page.set_viewport_size(viewport)
+    assert not problems, f"{page.url}\n" + "\n".join(problems)
+
+
+def set_scheme(page, scheme: str):
+    """The site follows the system's scheme (data-fr-scheme="system"): the
+    design system's script sets data-fr-theme from it, which the styles read.
+    A page drawn without that script (bare.html: the 500 and CSRF pages) gets
+    the attribute set here, as the script would."""
+    page.emulate_media(color_scheme=scheme)
+    if page.evaluate("typeof window.dsfr === 'undefined'"):
+        page.evaluate("s => document.documentElement.setAttribute('data-fr-theme', s)", scheme)
+    page.wait_for_function("s => document.documentElement.dataset.frTheme === s", arg=scheme)
 
 
 @pytest.fixture
 def assert_accessible():
-    """Runs axe-core on the page as it is now; fails listing every WCAG 2.1 A/AA violation."""
+    """Checks the page as it is now: axe-core finds no WCAG 2.1 A/AA violation
+    in the light theme nor in the dark one, and the page does not scroll
+    sideways at 375 px nor at 1280 px. Fails listing every problem."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
 
     def check(page):
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+        problems = []
+        for scheme in ("dark", "light"):
+            set_scheme(page, scheme)
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            if results.violations_count:
+                problems.append(f"{scheme} theme:\n{results.generate_report()}")
+        try:
+            assert_fits(page)
+        except AssertionError as error:
+            problems.append(str(error))
+        assert not problems, f"{page.url}\n" + "\n".join(problems)
 
     return check
+
+
+def sign_in(page, base_url: str, user):
+    """The page's browser holds a session of the user, as after the login and
+    its second factor (tests of the login itself go through its pages)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
 
 
 @pytest.fixture

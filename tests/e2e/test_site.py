@@ -34,13 +34,6 @@ def test_skip_link_is_the_first_stop_and_leads_to_the_content(live_server, page)
     assert page.evaluate("document.activeElement.id") == "contenu"
 
 
-@pytest.mark.parametrize("path", ["/accessibilite/", "/mentions-legales/", "/en/compte/connexion/"])
-def test_other_public_pages_are_accessible(live_server, page, assert_accessible, path):
-    page.goto(live_server.url + path)
-    assert page.locator("h1").count() == 1
-    assert_accessible(page)
-
-
 def test_login_by_keyboard_with_an_error_first(live_server, page, assert_accessible, pro_user, password):
     page.goto(live_server.url + "/compte/connexion/")
     # The address field has the focus on arrival.

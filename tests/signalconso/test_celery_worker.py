@@ -1,137 +1,19 @@
 """A real Celery worker, started as its own process on Redis, runs tasks sent
 through the broker against the test database: one of them sends an email
-from the outbox to an SMTP server."""
+from the outbox to an SMTP server (the fixtures: tests/worker.py)."""
 
 import email
 import email.policy
-import os
-import socketserver
-import subprocess
-import sys
-import threading
 import time
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import redis
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
 from accounts.tasks import clear_expired_sessions
 from signalconso.celery import app as celery_app
-
-from ..conftest import skip_or_fail
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def broker_url():
-    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        skip_or_fail(f"Redis is not reachable at {url}")
-    return url
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
-    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
-    return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
-
-
-class SmtpSink(socketserver.ThreadingTCPServer):
-    """Just enough of an SMTP server to receive the worker's emails."""
-
-    allow_reuse_address = True
-    daemon_threads = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _SmtpSession)
-        self.messages: list[bytes] = []
-
-
-class _SmtpSession(socketserver.StreamRequestHandler):
-    def handle(self):
-        self.wfile.write(b"220 sink ESMTP\r\n")
-        while line := self.rfile.readline():
-            command = line.strip().upper()
-            if command.startswith((b"EHLO", b"HELO")):
-                self.wfile.write(b"250 sink\r\n")
-            elif command == b"DATA":
-                self.wfile.write(b"354 go ahead\r\n")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk
-                self.server.messages.append(data)
-                self.wfile.write(b"250 queued\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:  # MAIL FROM, RCPT TO, RSET, NOOP
-                self.wfile.write(b"250 ok\r\n")
-
-
-@pytest.fixture
-def smtp_sink():
-    sink = SmtpSink()
-    thread = threading.Thread(target=sink.serve_forever, daemon=True)
-    thread.start()
-    yield sink
-    sink.shutdown()
-    sink.server_close()
-
-
-@pytest.fixture
-def worker(broker_url, tmp_path, smtp_sink):
-    """A worker process on its own queue, reading the test database."""
-    if connection.vendor != "postgresql":
-        skip_or_fail("the worker needs a database it can share: set DATABASE_URL to PostgreSQL")
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker_url,
-        "VAR_DIR": str(tmp_path),
-        "CONN_MAX_AGE": "0",
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.server_address[1]}",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "signalconso",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    # Leave no message behind for another run.
-    redis.Redis.from_url(broker_url).delete(queue)
 
 
 def _session(expiry) -> str:

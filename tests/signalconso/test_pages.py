@@ -15,6 +15,8 @@ PUBLIC_PAGES = [
     "home",
     "accessibility",
     "legal_notice",
+    "terms",
+    "personal_data",
     "accounts:login",
     "accounts:password_reset",
     "accounts:password_reset_done",
