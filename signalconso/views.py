@@ -65,24 +65,20 @@ def security_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_safe
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/accessibility.html")
+def _page(template: str):
+    """A page of text with nothing to compute: the footer's legal pages."""
+
+    @require_safe
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, template)
+
+    return view
 
 
-@require_safe
-def legal_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/legal_notice.html")
-
-
-@require_safe
-def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/terms.html")
-
-
-@require_safe
-def personal_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/personal_data.html")
+accessibility = _page("pages/accessibility.html")
+legal_notice = _page("pages/legal_notice.html")
+terms = _page("pages/terms.html")
+personal_data = _page("pages/personal_data.html")
 
 
 def _check_database() -> str:

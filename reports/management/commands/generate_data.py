@@ -168,7 +168,7 @@ def luhn_complete(partial: str) -> str:
 
 
 def reference_of(number: int, year: int) -> str:
-    """A reference in the wizard's format (SC-YY-XXXXXX), unique per number:
+    """A reference in the wizard's format (for example SC-26-4F7K2Q), unique per number:
     the number scrambled by a multiplication modulo 32^6."""
     size = len(REFERENCE_ALPHABET)
     value = (number * 387_420_489) % size**6
