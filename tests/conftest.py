@@ -47,6 +47,14 @@ class UndefinedTemplateVariable(str):
 
 
 @pytest.fixture(autouse=True)
+def _primary_only(request, settings):
+    """The read replica (DATABASE_REPLICA_URL) is a second, empty database in
+    the tests: only the tests marked `replica` read from it."""
+    if not request.node.get_closest_marker("replica"):
+        settings.READ_REPLICA_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _strict_templates(settings):
     templates = [dict(engine, OPTIONS=dict(engine["OPTIONS"])) for engine in settings.TEMPLATES]
     templates[0]["OPTIONS"]["string_if_invalid"] = UndefinedTemplateVariable("%s")

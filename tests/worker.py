@@ -90,6 +90,8 @@ def worker_process(*, broker_url: str, folder: Path, smtp_port: int, extra_env: 
         "CELERY_BROKER_URL": broker_url,
         "VAR_DIR": str(folder),
         "CONN_MAX_AGE": "0",
+        # The worker reads the tests' primary database only (tests/signalconso/test_replica.py).
+        "READ_REPLICA_ENABLED": "false",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         **extra_env,
     }

@@ -21,6 +21,7 @@ from reports.models import Export, ExportKind, ExportStatus, Report, ReportStatu
 from reports.search import reports_search
 from signalconso.audit import ActorKind, EventKind, record_event
 from signalconso.background import start_task
+from signalconso.db import reads
 from signalconso.locks import job_lock
 from signalconso.pdf import pdf_from_template
 
@@ -76,9 +77,10 @@ def export_downloaded(*, export: Export, user) -> None:
 
 
 def _reports_of(export: Export):
+    """The export's reports, read from the replica when there is one."""
     if export.references:
-        return Report.objects.visible_to(export.user).filter(reference__in=export.references)
-    return reports_search(export.user, search_filters(QueryDict(export.query)))
+        return Report.objects.visible_to(export.user).filter(reference__in=export.references).using(reads())
+    return reports_search(export.user, search_filters(QueryDict(export.query))).using(reads())
 
 
 def export_build(*, export_id: int) -> None:
@@ -129,9 +131,9 @@ def _labels() -> dict[str, dict]:
         }
 
 
-def _tags_of(report_ids: list[int]) -> dict[int, str]:
+def _tags_of(report_ids: list[int], using: str) -> dict[int, str]:
     names: dict[int, list[str]] = {}
-    links = Report.tags.through.objects.filter(report_id__in=report_ids).order_by("tag__label_fr")
+    links = Report.tags.through.objects.using(using).filter(report_id__in=report_ids).order_by("tag__label_fr")
     for report_id, label in links.values_list("report_id", "tag__label_fr"):
         names.setdefault(report_id, []).append(label)
     return {report_id: ", ".join(labels) for report_id, labels in names.items()}
@@ -146,7 +148,7 @@ def _xlsx_rows(reports):
     labels = _labels()
     values = reports.values_list(*fields).iterator(chunk_size=CHUNK)
     while chunk := list(islice(values, CHUNK)):
-        tags = _tags_of([row[pk] for row in chunk])
+        tags = _tags_of([row[pk] for row in chunk], reports.db)
         for row in chunk:
             cells, at = [], 0
             for title, read, make in COLUMNS:

@@ -12,12 +12,13 @@ answer, do not pull them down.
 import math
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Case, Count, F, FilteredRelation, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from reports.models import Report, ResponseKind, ReviewAbout, StatisticsSnapshot
+from signalconso.db import reads
 from signalconso.locks import job_lock
 
 METRICS_VERSION = "1.0"
@@ -57,7 +58,8 @@ def _delays(settled_before) -> dict:
     """Quantiles of the delays from filing to reading and to answering, over
     the settled reports sent to a company: both in one pass, by PostgreSQL (no
     rows come back); in Python elsewhere."""
-    sent = Report.objects.filter(created_at__lt=settled_before, expires_at__isnull=False)
+    sent = Report.objects.using(reads()).filter(created_at__lt=settled_before, expires_at__isnull=False)
+    connection = connections[reads()]
     if connection.vendor != "postgresql":
         pairs = sent.values_list("created_at", "read_at", "response__created_at")
         return {
@@ -98,7 +100,8 @@ def _grid(now, settled_before) -> list[dict]:
         rating: Count("pk", filter=Q(answer_review__rating=rating)) for rating in ("positive", "neutral", "negative")
     }
     return list(
-        Report.objects.annotate(
+        Report.objects.using(reads())
+        .annotate(
             # At most one review of the answer per report: the join adds no row.
             answer_review=FilteredRelation("reviews", condition=Q(reviews__about=ReviewAbout.ANSWER)),
             month=TruncMonth("created_at"),

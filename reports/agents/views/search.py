@@ -16,6 +16,7 @@ from reports.models import Report, SavedSearch
 from reports.search import SEARCH_WINDOWS, ReportFilters, reports_search, search_keys
 from reports.services import agents as agents_services
 from reports.services.agents import saved_search_create, saved_search_forget, subscription_create
+from signalconso.db import reads
 from signalconso.pagination import count_up_to, paginate
 
 PAGE_SIZE = 25
@@ -30,7 +31,8 @@ def search(request: HttpRequest) -> HttpResponse:
     found, filters = Report.objects.none(), ReportFilters()
     if not form.is_bound or form.is_valid():
         filters = form.filters() if form.is_bound else filters
-        found = reports_search(request.user, filters)
+        # On the replica when there is one: the search may lag a few seconds.
+        found = reports_search(request.user, filters).using(reads())
     windows = SEARCH_WINDOWS if filters.text else ()
     page = paginate(request, found, size=PAGE_SIZE, keys=search_keys(filters), windows=windows)
     total, more = count_up_to(found, COUNT_LIMIT) if page.rows else (0, False)
