@@ -166,6 +166,8 @@ def email_professionals(report: Report, kind: str, users, *, dedupe_key: str) ->
 
 
 # --- Transitions ---------------------------------------------------------------------
+# Each opens its transaction with `with transaction.atomic()` rather than the
+# decorator: mutmut (`make mutation`) leaves decorated functions alone.
 
 
 def _check(action: str, report: Report, new_status: str) -> None:
@@ -188,25 +190,24 @@ def _move(report: Report, action: str, new_status: str, **fields) -> str:
     return old
 
 
-@transaction.atomic
 def report_mark_read(*, report: Report, user) -> bool:
     """A professional opens the report: the first time, it becomes read and
     the consumer is told. An agent's opening changes nothing. Returns whether
     this opening was the first."""
-    if user.role != Role.PRO or report.status != S.SENT:
-        return False
-    try:
-        old = _move(report, "read", S.READ, read_at=timezone.now())
-    except IllegalTransition:
-        return False  # a colleague opened it at the same moment
-    record_event(
-        EventKind.REPORT_READ, actor=ActorKind.PRO, report=report, user=user, details={"from": old, "to": S.READ}
-    )
-    email_consumer(report, "consumer_report_read", dedupe_key=f"read:{report.pk}")
-    return True
+    with transaction.atomic():
+        if user.role != Role.PRO or report.status != S.SENT:
+            return False
+        try:
+            old = _move(report, "read", S.READ, read_at=timezone.now())
+        except IllegalTransition:
+            return False  # a colleague opened it at the same moment
+        record_event(
+            EventKind.REPORT_READ, actor=ActorKind.PRO, report=report, user=user, details={"from": old, "to": S.READ}
+        )
+        email_consumer(report, "consumer_report_read", dedupe_key=f"read:{report.pk}")
+        return True
 
 
-@transaction.atomic
 def report_answer(
     *,
     report: Report,
@@ -219,138 +220,142 @@ def report_answer(
 ) -> Response:
     """The company's answer, once: the consumer gets it with a link to rate
     it, the professional an acknowledgement."""
-    if kind not in ANSWER_STATUS:
-        raise IllegalTransition(_("Choisissez une réponse."))
-    if reason not in dict(RESPONSE_REASONS[kind]):
-        raise IllegalTransition(_("Choisissez un motif de la liste."))
-    message = (message or "").strip()
-    if not message or len(message) > MESSAGE_MAX_LENGTH:
-        raise IllegalTransition(
-            _("Écrivez un message au consommateur (%(max)s caractères au plus).") % {"max": MESSAGE_MAX_LENGTH}
+    with transaction.atomic():
+        if kind not in ANSWER_STATUS:
+            raise IllegalTransition(_("Choisissez une réponse."))
+        if reason not in dict(RESPONSE_REASONS[kind]):
+            raise IllegalTransition(_("Choisissez un motif de la liste."))
+        message = (message or "").strip()
+        if not message or len(message) > MESSAGE_MAX_LENGTH:
+            raise IllegalTransition(
+                _("Écrivez un message au consommateur (%(max)s caractères au plus).") % {"max": MESSAGE_MAX_LENGTH}
+            )
+        new_status = ANSWER_STATUS[kind]
+        now = timezone.now()
+        if report.expires_at is not None and report.expires_at <= now:
+            raise IllegalTransition(_("Le délai de réponse de ce signalement est passé."))
+        old = _move(report, "answer", new_status)
+        response = Response.objects.create(
+            report=report,
+            kind=kind,
+            reason=reason,
+            message=message,
+            private_note=(private_note or "").strip(),
+            user=user,
+            engagement_due_at=now + timedelta(days=ENGAGEMENT_DELAY_DAYS) if kind == ResponseKind.ACCEPTED else None,
         )
-    new_status = ANSWER_STATUS[kind]
-    now = timezone.now()
-    if report.expires_at is not None and report.expires_at <= now:
-        raise IllegalTransition(_("Le délai de réponse de ce signalement est passé."))
-    old = _move(report, "answer", new_status)
-    response = Response.objects.create(
-        report=report,
-        kind=kind,
-        reason=reason,
-        message=message,
-        private_note=(private_note or "").strip(),
-        user=user,
-        engagement_due_at=now + timedelta(days=ENGAGEMENT_DELAY_DAYS) if kind == ResponseKind.ACCEPTED else None,
-    )
-    files = Attachment.objects.filter(
-        pk__in=[a.pk for a in attachments], report__isnull=True, origin=ActorKind.PRO
-    ).exclude(scan_state=ScanState.INFECTED)
-    file_count = files.update(report=report)
-    report_index([report.pk])
-    record_event(
-        EventKind.REPORT_ANSWERED,
-        actor=ActorKind.PRO,
-        report=report,
-        user=user,
-        details={"kind": kind, "reason": reason, "files": file_count, "from": old, "to": new_status},
-    )
-    email_consumer(report, "consumer_report_answered", dedupe_key=f"answered:{report.pk}")
-    email_professionals(report, "pro_answer_acknowledgement", [user], dedupe_key=f"answer-ack:{report.pk}")
-    return response
+        files = Attachment.objects.filter(
+            pk__in=[a.pk for a in attachments], report__isnull=True, origin=ActorKind.PRO
+        ).exclude(scan_state=ScanState.INFECTED)
+        file_count = files.update(report=report)
+        report_index([report.pk])
+        record_event(
+            EventKind.REPORT_ANSWERED,
+            actor=ActorKind.PRO,
+            report=report,
+            user=user,
+            details={"kind": kind, "reason": reason, "files": file_count, "from": old, "to": new_status},
+        )
+        email_consumer(report, "consumer_report_answered", dedupe_key=f"answered:{report.pk}")
+        email_professionals(report, "pro_answer_acknowledgement", [user], dedupe_key=f"answer-ack:{report.pk}")
+        return response
 
 
-@transaction.atomic
 def report_expire(*, report: Report) -> None:
     """The deadline has passed without an answer: the report closes and the
     consumer is told."""
-    now = timezone.now()
-    if report.expires_at is None or report.expires_at > now:
-        raise IllegalTransition(_("Le délai de ce signalement n’est pas écoulé."))
-    new_status = S.CLOSED_UNREAD if report.status == S.SENT else S.CLOSED_UNANSWERED
-    old = _move(report, "expire", new_status, closed_at=now)
-    record_event(
-        EventKind.REPORT_CLOSED, actor=ActorKind.SYSTEM, report=report, details={"from": old, "to": new_status}
-    )
-    kind = "consumer_closed_unread" if new_status == S.CLOSED_UNREAD else "consumer_closed_unanswered"
-    email_consumer(report, kind, dedupe_key=f"closed:{report.pk}:{report.expires_at.isoformat()}")
+    with transaction.atomic():
+        now = timezone.now()
+        if report.expires_at is None or report.expires_at > now:
+            raise IllegalTransition(_("Le délai de ce signalement n’est pas écoulé."))
+        new_status = S.CLOSED_UNREAD if report.status == S.SENT else S.CLOSED_UNANSWERED
+        old = _move(report, "expire", new_status, closed_at=now)
+        record_event(
+            EventKind.REPORT_CLOSED, actor=ActorKind.SYSTEM, report=report, details={"from": old, "to": new_status}
+        )
+        kind = "consumer_closed_unread" if new_status == S.CLOSED_UNREAD else "consumer_closed_unanswered"
+        email_consumer(report, kind, dedupe_key=f"closed:{report.pk}:{report.expires_at.isoformat()}")
 
 
-@transaction.atomic
 def report_reopen(*, report: Report, user) -> None:
     """An administrator gives a report closed by its deadline 3 more days."""
-    if user.role != Role.ADMIN:
-        raise IllegalTransition(_("Seul un administrateur peut rouvrir un signalement."))
-    new_status = S.SENT if report.status == S.CLOSED_UNREAD else S.READ
-    now = timezone.now()
-    old = _move(report, "reopen", new_status, expires_at=now + REOPEN_DELAY, closed_at=None, reminded_at=now)
-    record_event(
-        EventKind.REPORT_REOPENED,
-        actor=ActorKind.AGENT,
-        report=report,
-        user=user,
-        details={"expires_at": report.expires_at.isoformat(), "from": old, "to": new_status},
-    )
-    if report.company is None:
-        return
-    users = company_users_to_alert(report.company)
-    key = f"reopened:{report.pk}:{report.expires_at.isoformat()}"
-    email_professionals(report, "pro_report_reopened", users, dedupe_key=key)
+    with transaction.atomic():
+        if user.role != Role.ADMIN:
+            raise IllegalTransition(_("Seul un administrateur peut rouvrir un signalement."))
+        new_status = S.SENT if report.status == S.CLOSED_UNREAD else S.READ
+        now = timezone.now()
+        old = _move(report, "reopen", new_status, expires_at=now + REOPEN_DELAY, closed_at=None, reminded_at=now)
+        record_event(
+            EventKind.REPORT_REOPENED,
+            actor=ActorKind.AGENT,
+            report=report,
+            user=user,
+            details={"expires_at": report.expires_at.isoformat(), "from": old, "to": new_status},
+        )
+        if report.company is None:
+            return
+        users = company_users_to_alert(report.company)
+        key = f"reopened:{report.pk}:{report.expires_at.isoformat()}"
+        email_professionals(report, "pro_report_reopened", users, dedupe_key=key)
 
 
-@transaction.atomic
 def report_attribute(*, report: Report, company, user) -> bool:
     """A report on a website the agents have just identified goes to its
     company, as if filed about it now. Returns whether it was sent."""
-    hidden = report.tags.filter(hidden_from_company=True).exists()
-    if report.company_id or report.status != S.NOT_SENT or report.question_only or hidden or company.country:
-        return False
-    now = timezone.now()
-    expires_at = initial_expiry(status=S.SENT, company_has_users=company_has_users(company), now=now)
-    _move(
-        report,
-        "attribute",
-        S.SENT,
-        company=company,
-        expires_at=expires_at,
-        reminded_at=now,
-        **company.report_snapshot(),
-    )
-    record_event(
-        EventKind.COMPANY_ATTRIBUTED, actor=ActorKind.AGENT, report=report, user=user, details={"siret": company.siret}
-    )
-    _alert_company(report)
-    report_index([report.pk])
-    return True
+    with transaction.atomic():
+        hidden = report.tags.filter(hidden_from_company=True).exists()
+        if report.company_id or report.status != S.NOT_SENT or report.question_only or hidden or company.country:
+            return False
+        now = timezone.now()
+        expires_at = initial_expiry(status=S.SENT, company_has_users=company_has_users(company), now=now)
+        _move(
+            report,
+            "attribute",
+            S.SENT,
+            company=company,
+            expires_at=expires_at,
+            reminded_at=now,
+            **company.report_snapshot(),
+        )
+        record_event(
+            EventKind.COMPANY_ATTRIBUTED,
+            actor=ActorKind.AGENT,
+            report=report,
+            user=user,
+            details={"siret": company.siret},
+        )
+        _alert_company(report)
+        report_index([report.pk])
+        return True
 
 
-@transaction.atomic
 def report_redirect(*, report: Report, company) -> None:
     """The report goes to another company as if filed about it now: a new
     deadline, unread, no reminder yet, and the new company's alert. A report
     kept from companies (NA) only changes its company."""
-    now = timezone.now()
-    if report.status == S.NOT_SENT:
-        Report.objects.filter(pk=report.pk).update(company=company, **company.report_snapshot())
-    else:
-        expires_at = initial_expiry(status=S.SENT, company_has_users=company_has_users(company), now=now)
-        _move(
-            report,
-            "redirect",
-            S.SENT,
-            company=company,
-            expires_at=expires_at,
-            read_at=None,
-            closed_at=None,
-            reminder_count=0,
-            reminded_at=now,
-            **company.report_snapshot(),
-        )
-        report.company = company
-        _alert_company(report)
-    report_index([report.pk])
+    with transaction.atomic():
+        now = timezone.now()
+        if report.status == S.NOT_SENT:
+            Report.objects.filter(pk=report.pk).update(company=company, **company.report_snapshot())
+        else:
+            expires_at = initial_expiry(status=S.SENT, company_has_users=company_has_users(company), now=now)
+            _move(
+                report,
+                "redirect",
+                S.SENT,
+                company=company,
+                expires_at=expires_at,
+                read_at=None,
+                closed_at=None,
+                reminder_count=0,
+                reminded_at=now,
+                **company.report_snapshot(),
+            )
+            report.company = company
+            _alert_company(report)
+        report_index([report.pk])
 
 
-@transaction.atomic
 def report_anonymise(
     *, report: Report, user=None, at_consumer_request: bool = False, by_consumer: bool = False
 ) -> None:
@@ -361,52 +366,53 @@ def report_anonymise(
     and every file. What stays says only what happened, for the statistics.
     The consumer who asked gets a confirmation; their address is then
     forgotten by the outbox too."""
-    email = report.email
-    old = _move(
-        report,
-        "anonymise",
-        S.ANONYMISED,
-        first_name="",
-        last_name="",
-        email="",
-        consumer_phone="",
-        consumer_reference="",
-        description="",
-        answers=[],
-        share_identity=False,
-    )
-    files = list(report.attachments.all())
-    names = [a.file.name for a in files if a.file.name]
-    Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
-    transaction.on_commit(lambda: stored_files_delete(names))
-    Response.objects.filter(report=report).update(message="", private_note="")
-    report.reviews.update(comment="")
-    report.comments.update(text="")
-    report.inspections.update(notes="")
-    OutgoingEmail.objects.filter(report=report, status=EmailStatus.PENDING).update(status=EmailStatus.CANCELLED)
-    # The address goes from the outbox and the history too, and so do the notes.
-    OutgoingEmail.objects.filter(report=report).exclude(status=EmailStatus.SENDING).update(to=[])
-    for event in report.events.all():
-        details = {key: value for key, value in event.details.items() if key not in ERASED_DETAILS}
-        if event.action == EventKind.EMAIL_SENT:
-            details["to"] = []
-        if details != event.details:
-            event.details = details
-            event.save(update_fields=["details"])
-    report_index([report.pk])
-    record_event(
-        EventKind.REPORT_ANONYMISED,
-        actor=ActorKind.CONSUMER if by_consumer else (ActorKind.AGENT if user else ActorKind.SYSTEM),
-        report=report,
-        user=user,
-        details={"at_consumer_request": at_consumer_request, "from": old},
-    )
-    if at_consumer_request and email:
-        email_queue(
-            "consumer_anonymised",
-            to=email,
-            data={"reference": report.reference},
-            language=report.language,
-            report=report,
-            dedupe_key=f"anonymised:{report.pk}",
+    with transaction.atomic():
+        email = report.email
+        old = _move(
+            report,
+            "anonymise",
+            S.ANONYMISED,
+            first_name="",
+            last_name="",
+            email="",
+            consumer_phone="",
+            consumer_reference="",
+            description="",
+            answers=[],
+            share_identity=False,
         )
+        files = list(report.attachments.all())
+        names = [a.file.name for a in files if a.file.name]
+        Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
+        transaction.on_commit(lambda: stored_files_delete(names))
+        Response.objects.filter(report=report).update(message="", private_note="")
+        report.reviews.update(comment="")
+        report.comments.update(text="")
+        report.inspections.update(notes="")
+        OutgoingEmail.objects.filter(report=report, status=EmailStatus.PENDING).update(status=EmailStatus.CANCELLED)
+        # The address goes from the outbox and the history too, and so do the notes.
+        OutgoingEmail.objects.filter(report=report).exclude(status=EmailStatus.SENDING).update(to=[])
+        for event in report.events.all():
+            details = {key: value for key, value in event.details.items() if key not in ERASED_DETAILS}
+            if event.action == EventKind.EMAIL_SENT:
+                details["to"] = []
+            if details != event.details:
+                event.details = details
+                event.save(update_fields=["details"])
+        report_index([report.pk])
+        record_event(
+            EventKind.REPORT_ANONYMISED,
+            actor=ActorKind.CONSUMER if by_consumer else (ActorKind.AGENT if user else ActorKind.SYSTEM),
+            report=report,
+            user=user,
+            details={"at_consumer_request": at_consumer_request, "from": old},
+        )
+        if at_consumer_request and email:
+            email_queue(
+                "consumer_anonymised",
+                to=email,
+                data={"reference": report.reference},
+                language=report.language,
+                report=report,
+                dedupe_key=f"anonymised:{report.pk}",
+            )
