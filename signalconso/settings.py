@@ -189,7 +189,9 @@ if max(EXPORT_TIME_LIMIT, BULK_TASK_TIME_LIMIT) >= CELERY_BROKER_TRANSPORT_OPTIO
 # snapshot, purges, anonymisation). docker-compose.yml runs a worker for urgent
 # and default and another for bulk; a worker started without -Q reads all three.
 # Every task of ours is routed here by name (tests/signalconso/test_queues.py).
-CELERY_TASK_QUEUES = [Queue("urgent"), Queue("default"), Queue("bulk")]
+# Each bound by its own name: on Redis, queues sharing a routing key would each
+# receive every task sent to any of them.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("urgent", "default", "bulk")]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 _TASKS_BY_QUEUE = {
     "urgent": [

@@ -24,6 +24,16 @@ def test_the_worker_knows_all_three_queues():
     assert app.conf.task_default_queue == "default"
 
 
+def test_each_queue_is_bound_by_its_own_routing_key():
+    # On Redis a message goes to every queue bound to its exchange with its key:
+    # queues sharing a key would each get, and run, every task.
+    queues = list(app.amqp.queues.values())
+    assert len({(queue.exchange.name, queue.routing_key) for queue in queues}) == len(queues)
+    for name in _our_tasks():
+        route = app.amqp.router.route({}, name)
+        assert route["queue"].routing_key == route["queue"].name, name
+
+
 def test_every_task_of_ours_is_routed_by_name_to_one_of_the_three_queues():
     names = _our_tasks()
     assert "reports.tasks.build_export" in names and "notifications.tasks.send_email" in names
