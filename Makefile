@@ -71,8 +71,10 @@ otp: install
 check-deploy: install
 	$(MANAGE) check --deploy --fail-level WARNING
 
+# One worker for all three queues (urgent, default, bulk); docker-compose.yml
+# gives bulk work a worker of its own.
 worker: install
-	$(BIN)/celery -A signalconso worker --loglevel INFO
+	$(BIN)/celery -A signalconso worker --queues urgent,default,bulk --loglevel INFO
 
 beat: install
 	$(BIN)/celery -A signalconso beat --loglevel INFO --schedule var/celerybeat-schedule

@@ -8,6 +8,7 @@ import contextlib
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from reports import jobs
 from reports.agents import exports, subscriptions
@@ -16,6 +17,15 @@ from reports.files.antivirus import AntivirusUnavailable
 from reports.statistics.snapshot import statistics_refresh
 
 logger = logging.getLogger(__name__)
+
+
+def _limits(seconds: int) -> dict:
+    """A task's time limits: interrupted (SoftTimeLimitExceeded) a little before
+    `seconds`, so that it can record its failure, and killed at `seconds`."""
+    return {"soft_time_limit": seconds - min(60, seconds // 10), "time_limit": seconds}
+
+
+BULK = _limits(settings.BULK_TASK_TIME_LIMIT)
 
 
 # --- Files -----------------------------------------------------------------------------
@@ -31,12 +41,12 @@ def scan_attachment(attachment_id: int) -> None:
         logger.warning("attachment %s left pending: %r", attachment_id, error)
 
 
-@shared_task
+@shared_task(**BULK)
 def rescan_pending_attachments() -> None:
     logger.info("rescanned %s pending attachments", files.attachments_rescan_pending())
 
 
-@shared_task
+@shared_task(**BULK)
 def purge_orphan_attachments() -> None:
     logger.info("purged %s orphan attachments", files.attachments_purge_orphans())
 
@@ -64,7 +74,7 @@ def send_deferred_company_alerts() -> None:
     logger.info("sent %s new-report digests", jobs.send_deferred_company_alerts())
 
 
-@shared_task
+@shared_task(**BULK)
 def anonymise_old_reports() -> None:
     # Past the cap the job erases nothing and logs an error: a person decides.
     with contextlib.suppress(jobs.TooManyToAnonymise):
@@ -79,19 +89,24 @@ def send_subscription_digests() -> None:
     logger.info("sent %s subscription digests", subscriptions.send_subscription_digests())
 
 
-@shared_task
+@shared_task(**_limits(settings.EXPORT_TIME_LIMIT))
 def build_export(export_id: int) -> None:
     exports.export_build(export_id=export_id)
 
 
-@shared_task
+@shared_task(**BULK)
 def purge_exports() -> None:
     logger.info("purged %s old exports", exports.exports_purge())
+
+
+@shared_task
+def fail_stuck_exports() -> None:
+    logger.info("failed %s exports stuck in building", exports.exports_fail_stuck())
 
 
 # --- The public statistics -------------------------------------------------------------
 
 
-@shared_task
+@shared_task(**BULK)
 def refresh_statistics() -> None:
     statistics_refresh()

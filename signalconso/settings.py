@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -175,12 +176,61 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# The long jobs have their own limits (seconds), set on their tasks: an export,
+# and the other jobs of the bulk queue (the rescan of pending files, the
+# statistics snapshot, the purges, the anonymisation). A task is interrupted a
+# little before its limit, so that it can record its failure, and killed at it.
+# An export still building past EXPORT_TIME_LIMIT is marked failed
+# (reports.tasks.fail_stuck_exports) and its agent told so.
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=30 * 60)
+BULK_TASK_TIME_LIMIT = env.int("BULK_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task unacknowledged for longer than this is handed to another worker; it
 # must exceed the longest task (exports) and any countdown used for retries.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+if max(EXPORT_TIME_LIMIT, BULK_TASK_TIME_LIMIT) >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured("EXPORT_TIME_LIMIT and BULK_TASK_TIME_LIMIT must stay under 3 hours.")
+
+# Three queues, so that what somebody is waiting for never waits behind long
+# work: `urgent` (the outbox's emails, password resets, the companies' alerts),
+# `default` (the daily jobs), `bulk` (exports, antivirus scans, the statistics
+# snapshot, purges, anonymisation). docker-compose.yml runs a worker for urgent
+# and default and another for bulk; a worker started without -Q reads all three.
+# Every task of ours is routed here by name (tests/signalconso/test_queues.py).
+# Each bound by its own name: on Redis, queues sharing a routing key would each
+# receive every task sent to any of them.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("urgent", "default", "bulk")]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+_TASKS_BY_QUEUE = {
+    "urgent": [
+        "notifications.tasks.send_email",
+        "notifications.tasks.sweep_emails",
+        "accounts.tasks.send_password_reset",
+        "reports.tasks.send_deferred_company_alerts",
+    ],
+    "default": [
+        "accounts.tasks.clear_expired_sessions",
+        "accounts.tasks.deactivate_inactive_staff",
+        "reports.tasks.close_expired_reports",
+        "reports.tasks.send_reminders",
+        "reports.tasks.request_engagement_reviews",
+        "reports.tasks.send_subscription_digests",
+        # Not bulk: it must run even when the bulk worker is stuck.
+        "reports.tasks.fail_stuck_exports",
+    ],
+    "bulk": [
+        "reports.tasks.build_export",
+        "reports.tasks.purge_exports",
+        "reports.tasks.scan_attachment",
+        "reports.tasks.rescan_pending_attachments",
+        "reports.tasks.purge_orphan_attachments",
+        "reports.tasks.refresh_statistics",
+        "reports.tasks.anonymise_old_reports",
+    ],
+}
+CELERY_TASK_ROUTES = {name: {"queue": queue} for queue, names in _TASKS_BY_QUEUE.items() for name in names}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
@@ -237,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.purge_exports",
         "schedule": crontab(hour=3, minute=53),
     },
+    # An export whose worker died or overran its limit is failed, and its agent told.
+    "fail-stuck-exports": {
+        "task": "reports.tasks.fail_stuck_exports",
+        "schedule": crontab(minute="*/10"),
+    },
     # The public statistics are read from a snapshot made here.
     "refresh-statistics": {
         "task": "reports.tasks.refresh_statistics",
@@ -273,10 +328,13 @@ MEDIA_URL = "/media-non-public/"
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "signalconso.storage.SignedLinkS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            # Where browsers reach the storage, when it is not where the
+            # platform does: download links are signed for this address.
+            "public_endpoint_url": env.str("AWS_S3_PUBLIC_ENDPOINT_URL", default="") or None,
             "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,

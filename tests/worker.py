@@ -82,7 +82,12 @@ class _SmtpSession(socketserver.StreamRequestHandler):
 
 @contextmanager
 def worker_process(*, broker_url: str, folder: Path, smtp_port: int, extra_env: dict):
-    """Yields the name of the queue the worker reads; its log is folder/worker.log."""
+    """Yields the name of the queue the worker reads; its log is folder/worker.log.
+
+    A queue of its own rather than urgent, default and bulk: several test runs may
+    share one Redis, and a worker must never take another run's tasks. The tests
+    send their tasks to it by name (queue=…), which wins over CELERY_TASK_ROUTES
+    (tests/signalconso/test_queues.py)."""
     queue = f"test-{uuid.uuid4().hex}"
     env = {
         **os.environ,

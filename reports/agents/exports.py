@@ -8,9 +8,12 @@ import tempfile
 from datetime import timedelta
 from itertools import islice
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 from openpyxl import Workbook
@@ -31,8 +34,9 @@ XLSX_MAX_ROWS = 30_000
 PDF_MAX_REPORTS = 1_000
 EXPORT_DAYS = 10
 CHUNK = 2_000
-# The error an agent reads on the export's page.
+# The errors an agent reads on the export's page.
 INVALID_FILTERS = "invalid_filters"
+TIMED_OUT = "timed_out"
 
 # Each column: its title, the fields it reads, and how a row's values become the cell.
 COLUMNS = [
@@ -85,7 +89,10 @@ def _reports_of(export: Export):
 
 def export_build(*, export_id: int) -> None:
     # Claimed first: a task delivered twice builds the file once.
-    if not Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(status=ExportStatus.BUILDING):
+    claimed = Export.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.BUILDING, started_at=timezone.now()
+    )
+    if not claimed:
         return
     export = Export.objects.select_related("user").get(pk=export_id)
     try:
@@ -96,13 +103,36 @@ def export_build(*, export_id: int) -> None:
         logger.warning("export %s refused: its filters no longer hold", export.pk)
         Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=INVALID_FILTERS)
         return
+    except SoftTimeLimitExceeded:
+        logger.error("export %s stopped at its time limit", export.pk)
+        Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=TIMED_OUT)
+        return
     except Exception as error:
         logger.exception("export %s failed", export.pk)
         Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=str(error)[:300])
         raise
-    Export.objects.filter(pk=export.pk).update(
+    finished = Export.objects.filter(pk=export.pk, status=ExportStatus.BUILDING).update(
         status=ExportStatus.DONE, rows=rows, file=export.file.name, finished_at=timezone.now()
     )
+    if not finished:
+        # Failed meanwhile as stuck (exports_fail_stuck): the agent was told, the file is not kept.
+        default_storage.delete(export.file.name)
+
+
+def exports_fail_stuck() -> int:
+    """Fails the exports still building past EXPORT_TIME_LIMIT: their worker was
+    killed at that limit, or died, and a task delivered again finds the export
+    claimed and leaves it. The agent reads on its page why, and what to do."""
+    cutoff = timezone.now() - timedelta(seconds=settings.EXPORT_TIME_LIMIT)
+    # Exports claimed before started_at existed are judged by their request's time.
+    stuck = Export.objects.filter(
+        Q(started_at__lte=cutoff) | Q(started_at__isnull=True, created_at__lte=cutoff),
+        status=ExportStatus.BUILDING,
+    )
+    failed = stuck.update(status=ExportStatus.FAILED, error=TIMED_OUT)
+    if failed:
+        logger.error("failed %s exports still building after %s seconds", failed, settings.EXPORT_TIME_LIMIT)
+    return failed
 
 
 def _cell(value):

@@ -124,6 +124,8 @@ class Export(models.Model):
     rows = models.PositiveIntegerField(_("signalements"), default=0)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    # When a worker took it: one still building long after has lost its worker.
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
 
     class Meta:

@@ -67,6 +67,26 @@ def test_loading_twice_changes_nothing_the_second_time():
     assert (second.created, second.updated, second.unchanged) == (0, 0, first.created)
 
 
+def _tree_rows():
+    return (
+        list(Category.objects.order_by("pk").values()),
+        list(Tag.objects.order_by("pk").values()),
+        list(DetailQuestion.objects.order_by("pk").values()),
+        list(Category.tags.through.objects.order_by("pk").values()),
+    )
+
+
+def test_the_command_run_at_every_start_of_the_migrate_service_rewrites_nothing():
+    # docker-compose.yml's migrate service runs it on every `up`.
+    call_command("load_categories", stdout=io.StringIO())
+    first = _tree_rows()
+    assert first[0] and first[1] and first[2]
+    out = io.StringIO()
+    call_command("load_categories", stdout=out)
+    assert _tree_rows() == first  # same rows, same ids: nothing deleted and made again
+    assert "created 0, updated 0" in out.getvalue()
+
+
 def test_the_command_says_what_it_did():
     out = io.StringIO()
     call_command("load_categories", stdout=out)

@@ -174,3 +174,86 @@ def test_every_download_of_an_export_is_recorded(client):
         "references": 0,
         "rows": 0,
     }
+
+
+def _building(agent, *, started_ago: timedelta) -> Export:
+    export = Export.objects.create(user=agent, kind="xlsx", status=ExportStatus.BUILDING)
+    Export.objects.filter(pk=export.pk).update(started_at=timezone.now() - started_ago)
+    return export
+
+
+def test_an_export_building_past_its_limit_is_failed_and_its_agent_told(client, settings):
+    settings.EXPORT_TIME_LIMIT = 1800
+    agent = UserFactory(agent=True)
+    stuck = _building(agent, started_ago=timedelta(seconds=1801))
+    recent = _building(agent, started_ago=timedelta(seconds=1700))
+    done = Export.objects.create(user=agent, kind="pdf", status=ExportStatus.DONE)
+    Export.objects.filter(pk=done.pk).update(started_at=timezone.now() - timedelta(days=1))
+
+    assert exports.exports_fail_stuck() == 1
+    stuck.refresh_from_db(), recent.refresh_from_db(), done.refresh_from_db()
+    assert (stuck.status, stuck.error) == (ExportStatus.FAILED, exports.TIMED_OUT)
+    assert (recent.status, recent.error) == (ExportStatus.BUILDING, "")
+    assert done.status == ExportStatus.DONE
+    assert exports.exports_fail_stuck() == 0  # run again: nothing more to do
+
+    client.force_login(agent)
+    page = client.get(reverse("agents:export", args=[stuck.pk]))
+    assertContains(page, "Échec de l’export")
+    assertContains(page, "L’export a pris trop de temps et a été arrêté. Réduisez la recherche")
+    assert client.get(reverse("agents:export_status", args=[stuck.pk])).json() == {"status": "failed"}
+
+
+def test_an_export_claimed_before_its_start_was_recorded_is_judged_by_its_request(settings):
+    settings.EXPORT_TIME_LIMIT = 600
+    agent = UserFactory(agent=True)
+    old = Export.objects.create(user=agent, kind="xlsx", status=ExportStatus.BUILDING)
+    Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    new = Export.objects.create(user=agent, kind="xlsx", status=ExportStatus.BUILDING)
+    assert exports.exports_fail_stuck() == 1
+    assert Export.objects.get(pk=old.pk).status == ExportStatus.FAILED
+    assert Export.objects.get(pk=new.pk).status == ExportStatus.BUILDING
+
+
+def test_the_worker_records_when_it_starts_an_export(agent_user):
+    ReportFactory()
+    export = Export.objects.create(user=agent_user, kind="xlsx")
+    before = timezone.now()
+    exports.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    assert before <= export.started_at <= export.finished_at
+
+
+def test_an_export_interrupted_at_its_soft_limit_says_it_took_too_long(client, agent_user, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def too_long(export):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(exports, "_build_xlsx", too_long)
+    export = Export.objects.create(user=agent_user, kind="xlsx")
+    exports.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.error) == (ExportStatus.FAILED, exports.TIMED_OUT)
+    client.force_login(agent_user)
+    assertContains(client.get(reverse("agents:export", args=[export.pk])), "a pris trop de temps")
+
+
+def test_an_export_failed_as_stuck_stays_failed_when_its_worker_finishes_late(agent_user, monkeypatch):
+    ReportFactory()
+    export = Export.objects.create(user=agent_user, kind="xlsx")
+    build, written = exports._build_xlsx, []
+
+    def slow(export):
+        rows = build(export)
+        written.append(export.file.name)
+        # Meanwhile, the periodic job found it building for too long.
+        Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED, error=exports.TIMED_OUT)
+        return rows
+
+    monkeypatch.setattr(exports, "_build_xlsx", slow)
+    exports.export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.error, export.file.name) == (ExportStatus.FAILED, exports.TIMED_OUT, "")
+    assert written and not default_storage.exists(written[0])

@@ -1,5 +1,9 @@
 """Files on S3, against moto's S3 server on a local port: the upload, the
-download through a link that lives a minute, and the deletion."""
+download through a link that lives a minute (signed for the address browsers
+reach when the platform reaches the storage by another), and the deletion.
+
+A real server, not moto's in-process mock: the link the view answers is
+fetched over HTTP, as a browser would, to read the headers it is served with."""
 
 import urllib.error
 import urllib.request
@@ -37,14 +41,20 @@ def s3_endpoint():
 
 
 @pytest.fixture
-def s3(settings, s3_endpoint):
+def storage_options():
+    """More options of the storage; a test may override this."""
+    return {}
+
+
+@pytest.fixture
+def s3(settings, s3_endpoint, storage_options):
     credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test-secret"}
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **credentials)
     client.create_bucket(Bucket=BUCKET)
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "signalconso.storage.SignedLinkS3Storage",
             "OPTIONS": {
                 "bucket_name": BUCKET,
                 "endpoint_url": s3_endpoint,
@@ -56,6 +66,7 @@ def s3(settings, s3_endpoint):
                 "querystring_auth": True,
                 "file_overwrite": False,
                 "querystring_expire": 60,
+                **storage_options,
             },
         },
     }
@@ -104,3 +115,54 @@ def test_orphans_are_deleted_from_the_bucket(s3, settings):
     with time_machine.travel(timezone.now() + timedelta(days=settings.ATTACHMENT_ORPHAN_DAYS + 1)):
         assert services.attachments_purge_orphans() == 1
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
+@pytest.fixture
+def public_endpoint(s3_endpoint):
+    # Another name for the same server: the one "browsers" reach.
+    return s3_endpoint.replace("127.0.0.1", "localhost")
+
+
+class TestBehindAnInternalAddress:
+    @pytest.fixture
+    def storage_options(self, public_endpoint):
+        return {"public_endpoint_url": public_endpoint}
+
+    def test_the_download_link_is_signed_for_the_public_address(self, s3, client, agent_user, public_endpoint):
+        (attachment,), _ = services.attachments_add(
+            uploads=[files.upload("facture.pdf", files.pdf())], origin=ActorKind.CONSUMER, already=0
+        )
+        # Stored through the internal address.
+        assert s3.get_object(Bucket=BUCKET, Key=attachment.file.name)["Body"].read() == files.pdf()
+        Attachment.objects.filter(pk=attachment.pk).update(scan_state=ScanState.CLEAN, report=_report())
+        client.force_login(agent_user)
+
+        response = client.get(reverse("attachment_download", args=[attachment.uid]))
+
+        assert response.status_code == 302
+        assert response["Cache-Control"] == "private, no-store"
+        link = response["Location"]
+        assert link.startswith(f"{public_endpoint}/{BUCKET}/")
+        query = parse_qs(urlsplit(link).query)
+        assert query["X-Amz-Expires"] == ["60"]
+        assert query["X-Amz-SignedHeaders"] == ["host"]
+        assert query["response-content-disposition"] == ['attachment; filename="facture.pdf"']
+        with urllib.request.urlopen(link) as fetched:
+            assert fetched.read() == files.pdf()
+            assert fetched.headers["Content-Disposition"] == 'attachment; filename="facture.pdf"'
+
+    def test_the_link_is_the_one_a_client_of_the_public_address_would_sign(self, s3, settings, public_endpoint):
+        from storages.backends.s3 import S3Storage
+
+        options = {k: v for k, v in settings.STORAGES["default"]["OPTIONS"].items() if k != "public_endpoint_url"}
+        inside = S3Storage(**options)
+        outside = S3Storage(**{**options, "endpoint_url": public_endpoint})
+        with time_machine.travel(timezone.now(), tick=False):
+            ours = default_storage.url("attachments/x.pdf")
+            rewritten = inside.url("attachments/x.pdf").replace(options["endpoint_url"], public_endpoint)
+            assert ours == outside.url("attachments/x.pdf")
+        # Rewriting the internal link's host would keep a signature made for another host.
+        assert urlsplit(rewritten).path == urlsplit(ours).path
+        assert (
+            parse_qs(urlsplit(rewritten).query)["X-Amz-Signature"] != parse_qs(urlsplit(ours).query)["X-Amz-Signature"]
+        )

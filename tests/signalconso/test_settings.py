@@ -137,7 +137,7 @@ def test_production_variables_switch_every_service(tmp_path):
     assert values["EMAIL_BACKEND"] == "'django.core.mail.backends.smtp.EmailBackend'"
     assert values["EMAIL_HOST"] == "'smtp.example.fr'"
     assert values["EMAIL_USE_TLS"] == "True"
-    assert "storages.backends.s3.S3Storage" in values["STORAGES"]
+    assert "signalconso.storage.SignedLinkS3Storage" in values["STORAGES"]
     assert "RedisCache" in values["CACHES"]
     assert values["SESSION_COOKIE_SECURE"] == "True"
     assert "signal.conso.gouv.fr" in values["ALLOWED_HOSTS"]
