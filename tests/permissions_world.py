@@ -39,7 +39,7 @@ from reports.wizard.links import follow_up_token, reattribution_token, review_to
 from signalconso.audit import ActorKind
 
 from .accounts.factories import UserFactory
-from .companies.factories import CompanyFactory, siren_for, siret_for
+from .companies.factories import CompanyFactory, fixed_siren, siret_for
 from .reports.factories import CategoryFactory, ReportFactory, company_user
 
 # The cast, in the order of the matrix's columns.
@@ -94,7 +94,7 @@ class World:
 def build_world() -> World:
     w = World()
     now = timezone.now()
-    siren = siren_for(900)
+    siren = fixed_siren(900)
     w.head_office = CompanyFactory(siren=siren, siret=siret_for(siren, 1), is_head_office=True)
     w.e1 = CompanyFactory(siren=siren, siret=siret_for(siren, 2), is_head_office=False, legal_name="ÉTABLISSEMENT UN")
     w.e2 = CompanyFactory(

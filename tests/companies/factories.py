@@ -12,6 +12,12 @@ def siren_for(n: int) -> str:
     return _with_luhn_digit(f"{52_000_000 + n:08d}")
 
 
+def fixed_siren(n: int) -> str:
+    """A SIREN the factory's sequence never draws, however many companies a
+    session has made before."""
+    return _with_luhn_digit(f"{73_000_000 + n:08d}")
+
+
 def siret_for(siren: str, n: int) -> str:
     return _with_luhn_digit(f"{siren}{n:04d}")
 
