@@ -187,6 +187,8 @@ def test_every_email_says_who_writes_and_why(django_capture_on_commit_callbacks)
     for text in (message.body, html):
         assert "République" in text and "DGCCRF" in text
         assert "parce que vous y avez déposé un signalement" in text
+        # The personal-data link leads to the personal-data notice.
+        assert reverse("personal_data") in text and reverse("legal_notice") not in text
 
 
 def test_a_bad_request_has_its_own_page(client, settings):
