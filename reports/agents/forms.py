@@ -18,7 +18,11 @@ from signalconso.forms import DateInput, LongSelect
 
 def category_choices():
     """Every active node, indented by depth, in tree order."""
-    nodes = list(Category.objects.active().order_by("position", "title_fr"))
+    # Only the columns the select shows: the rows also hold the information
+    # pages' long texts, and this runs on every search.
+    nodes = list(
+        Category.objects.active().order_by("position", "title_fr").only("parent", "slug", "title_fr", "title_en")
+    )
     children: dict = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
