@@ -12,13 +12,17 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# The locked versions, each checked against its hash (`make lock` writes the lock):
+# a layer rebuilt only when the lock changes. Then the project, resolving nothing.
+COPY requirements/main.txt requirements/main.txt
+RUN pip install --require-hashes -r requirements/main.txt
+COPY pyproject.toml README.md LICENSE ./
 COPY signalconso signalconso
 COPY accounts accounts
 COPY companies companies
 COPY reports reports
 COPY notifications notifications
-RUN pip install .
+RUN pip install --no-deps .
 COPY . .
 
 # Collected once at build time, with hashed names; nothing here is secret.

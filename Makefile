@@ -5,26 +5,42 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-# Reinstall only when the dependencies change.
+# Reinstall only when the locked dependencies (or the project's own metadata) change.
 INSTALLED := $(VENV)/.installed
+# The locks (requirements/*.txt) are written by `make lock` from pyproject.toml:
+# every version pinned, with its hashes, for Python 3.11 on Linux.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: help install run test lint audit format messages check-deploy worker beat otp clean bench mutation
+.PHONY: help install lock run test lint audit format messages check-deploy worker beat otp clean bench mutation
 
 help:
 	@echo "make run      installe, prépare la base et sert la plateforme sur http://127.0.0.1:8000"
 	@echo "make test     installe et lance toute la suite de tests"
 	@echo "make lint     vérifie le style (ruff, djlint), les couches du code et les migrations"
 	@echo "make messages met à jour et compile les traductions"
+	@echo "make lock     recalcule les versions verrouillées (requirements/) depuis pyproject.toml"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+# The locked versions first, then the project itself without resolving anything again.
+$(INSTALLED): requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(INSTALLED)
+
+# After a change of the dependencies in pyproject.toml. Pins already in a lock are
+# kept while they still fit; `make lock LOCK_ARGS=--upgrade` takes the newest of
+# everything, `LOCK_ARGS="--upgrade-package django"` of one package.
+lock: install
+	@$(BIN)/python -c "import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 'make lock needs Python 3.11, as the image and CI run it')"
+	$(PIP_COMPILE) --output-file requirements/main.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --extra dev --constraint requirements/main.txt --output-file requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --extra dev --extra bench --constraint requirements/dev.txt \
+		--output-file requirements/bench.txt pyproject.toml
 
 run: export DEBUG ?= true
 run: install
@@ -98,8 +114,9 @@ beat: install
 # Celery worker on Redis, on generated data (made once, kept). REPORTS sets its size.
 REPORTS ?= 2000000
 BENCH_INSTALLED := $(VENV)/.bench-installed
-$(BENCH_INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev,bench]"
+$(BENCH_INSTALLED): requirements/bench.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/bench.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1/signalconso_bench

@@ -30,7 +30,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from reports.models import Category, Report  # noqa: E402
-from reports.search import VECTOR_SQL, ReportFilters, reports_search  # noqa: E402
+from reports.search import SEARCH_CONFIG, VECTOR_SQL, ReportFilters, reports_search  # noqa: E402
 
 WORDS = (
     "prix produit magasin caisse étiquette remboursement livraison colis commande garantie "
@@ -94,7 +94,7 @@ def main() -> None:
         fill(count)
     agent = User.objects.get_or_create(email="bench-agent@dgccrf.finances.gouv.fr", defaults={"role": "agent"})[0]
     naive_sql = (
-        "SELECT id FROM reports_report WHERE search_vector @@ websearch_to_tsquery('french', %s) "
+        f"SELECT id FROM reports_report WHERE search_vector @@ websearch_to_tsquery('{SEARCH_CONFIG}', %s) "
         "ORDER BY created_at DESC LIMIT 26"
     )
     # The third rare word sits in 2,000 of the oldest reports only: the naive

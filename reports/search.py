@@ -2,11 +2,14 @@
 
 Full text (PostgreSQL): a stored French tsvector of the company's name, the
 description and the company's answer (`report_index` keeps it up to date), a
-GIN index over it (migration 0009). With a text query the results are sorted
-by an expression rather than the bare `created_at`: the planner then looks
-words up in the GIN index and sorts the few matches, instead of walking the
-whole date index backwards hoping to meet a rare word (seconds on millions of
-rows). Elsewhere (SQLite, `make run`) a plain `icontains`.
+GIN index over it (migration 0009). The vectors and the queries both go through
+SEARCH_CONFIG, French with the accents taken off before stemming (migration
+0016): `electricite` finds `Électricité`, and the reverse. With a text query
+the results are sorted by an expression rather than the bare `created_at`: the
+planner then looks words up in the GIN index and sorts the few matches,
+instead of walking the whole date index backwards hoping to meet a rare word
+(seconds on millions of rows). Elsewhere (SQLite, `make run`) a plain
+substring search, accents and case folded on both sides as well (`Folded`).
 """
 
 from dataclasses import dataclass
@@ -14,21 +17,39 @@ from datetime import date, timedelta
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, models
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from companies.identifiers import fold
 from companies.models import Company, Website
 from reports.models import Attachment, Category, Report, Review, ReviewAbout
 from signalconso.pagination import NEWEST_FIRST, Key, ordered
 
-VECTOR_SQL = """
+# The text search configuration of the vectors and of the queries: they must agree.
+SEARCH_CONFIG = "public.french_unaccent"
+
+VECTOR_SQL = f"""
     UPDATE reports_report r SET search_vector =
-        setweight(to_tsvector('french', coalesce(r.company_name, '')), 'A')
-        || to_tsvector('french', coalesce(r.description, ''))
-        || to_tsvector('french', coalesce(
+        setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(r.company_name, '')), 'A')
+        || to_tsvector('{SEARCH_CONFIG}', coalesce(r.description, ''))
+        || to_tsvector('{SEARCH_CONFIG}', coalesce(
             (SELECT message FROM reports_response WHERE report_id = r.id), ''))
     WHERE r.id = ANY(%s)
-"""
+"""  # noqa: S608
+
+
+class Folded(Func):
+    """A text without accents, in lower case (SQLite: see register_fold)."""
+
+    function = "signalconso_fold"
+    output_field = models.TextField()
+
+
+def register_fold(sender, connection, **kwargs) -> None:
+    """Gives SQLite's connections the function Folded calls (connection_created,
+    connected by reports.apps): companies.identifiers.fold, in Python."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("signalconso_fold", 1, fold, deterministic=True)
 
 
 def report_index(report_ids: list[int]) -> None:
@@ -134,10 +155,17 @@ def reports_search(user, filters: ReportFilters):
     text = filters.text.strip()
     if text:
         if connection.vendor == "postgresql":
-            reports = reports.filter(search_vector=SearchQuery(text, config="french", search_type="websearch"))
+            reports = reports.filter(search_vector=SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch"))
         else:
-            reports = reports.filter(
-                Q(description__icontains=text) | Q(company_name__icontains=text) | Q(response__message__icontains=text)
+            folded = fold(text)
+            reports = reports.alias(
+                folded_description=Folded("description"),
+                folded_company_name=Folded("company_name"),
+                folded_answer=Folded("response__message"),
+            ).filter(
+                Q(folded_description__contains=folded)
+                | Q(folded_company_name__contains=folded)
+                | Q(folded_answer__contains=folded)
             )
     return ordered(reports, search_keys(filters))
 

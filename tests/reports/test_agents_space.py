@@ -3,12 +3,14 @@ invitations; the search; the report page and its actions; subscriptions.
 Every view against anonymous, a professional, a food-safety agent, a
 read-only administrator, an agent and an administrator."""
 
+import importlib
 import re
 from datetime import date, timedelta
 
 import pyotp
 import pytest
 import time_machine
+from django.contrib.postgres.search import SearchQuery
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -32,6 +34,7 @@ from reports.models import (
     SavedSearch,
     Tag,
 )
+from reports.search import SEARCH_CONFIG
 
 from ..accounts.factories import UserFactory
 from ..companies.factories import CompanyFactory
@@ -306,6 +309,40 @@ def test_full_text_finds_words_in_the_answer_too(client, agent_user):
     client.force_login(agent_user)
     page = search(client, texte="étiquettes").content.decode()
     assert report.reference in page
+
+
+def test_full_text_ignores_accents_both_ways(client, agent_user):
+    accented = ReportFactory(description="Plus d’Électricité depuis lundi, le compteur est coupé")
+    plain = ReportFactory(description="Facture d'electricite doublee sans explication")
+    ReportFactory(description="Un grille-pain qui prend feu")
+    client.force_login(agent_user)
+
+    def found(text):
+        page = search(client, texte=text).content.decode()
+        return {r.reference for r in (accented, plain) if r.reference in page}
+
+    both = {accented.reference, plain.reference}
+    assert found("electricite") == both
+    assert found("Électricité") == both
+    assert found("ÉLECTRICITÉ doublée") == {plain.reference}
+
+
+def test_the_migration_recomputes_every_vector_in_batches(postgresql, monkeypatch):
+    """Vectors written before 0016 (plain French, accents kept) are rewritten
+    through the accent-insensitive configuration, batch after batch."""
+    migration = importlib.import_module("reports.migrations.0016_accent_insensitive_search")
+    reports = [ReportFactory(description=f"Électricité coupée, n° {n}") for n in range(5)]
+    ids = [r.pk for r in reports]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reports_report SET search_vector = to_tsvector('french', description) WHERE id = ANY(%s)", [ids]
+        )
+    query = SearchQuery("electricite", config=SEARCH_CONFIG)
+    assert not Report.objects.filter(pk__in=ids, search_vector=query).exists()
+    monkeypatch.setattr(migration, "BATCH", 2)
+    with connection.schema_editor() as editor:
+        migration.forwards(None, editor)
+    assert set(Report.objects.filter(search_vector=query).values_list("pk", flat=True)) == set(ids)
 
 
 def test_search_keeps_a_flat_number_of_queries_and_never_counts_every_match(client, agent_user):

@@ -55,6 +55,7 @@ from reports.models import (
     ReviewAbout,
     ScanState,
 )
+from reports.search import SEARCH_CONFIG
 from reports.services.filing import REFERENCE_ALPHABET
 
 S = ReportStatus
@@ -632,9 +633,9 @@ class Command(BaseCommand):
             cursor.execute(
                 f"INSERT INTO reports_report ({names}, search_vector) "  # noqa: S608
                 f"SELECT {names}, "
-                "setweight(to_tsvector('french', coalesce(r.company_name, '')), 'A') "
-                "|| to_tsvector('french', coalesce(r.description, '')) "
-                "|| to_tsvector('french', coalesce("
+                f"setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(r.company_name, '')), 'A') "
+                f"|| to_tsvector('{SEARCH_CONFIG}', coalesce(r.description, '')) "
+                f"|| to_tsvector('{SEARCH_CONFIG}', coalesce("
                 "(SELECT message FROM reports_response WHERE report_id = r.id), '')) "
                 "FROM generated_report r"
             )
