@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
-from accounts.models import Invitation, RecoveryCode, TOTPDevice, User
+from accounts.models import AuthEvent, Invitation, RecoveryCode, TOTPDevice, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -92,4 +92,26 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(admin.ModelAdmin):
+    """The authentication log, read only: nobody adds, changes or deletes an entry."""
+
+    list_display = ["created_at", "kind", "login", "user", "ip"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["login", "ip", "user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    fields = ["created_at", "kind", "login", "user", "ip"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.deactivate_inactive_staff",
         "schedule": crontab(hour=4, minute=11),
     },
+    "purge-auth-log": {
+        "task": "accounts.tasks.purge_auth_log",
+        "schedule": crontab(hour=3, minute=23),
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
@@ -368,6 +372,9 @@ ANONYMISE_MAX_PER_RUN = env.int("ANONYMISE_MAX_PER_RUN", default=20_000)
 # Staff accounts unused this many days are deactivated, after reminders at 9
 # and 11 months.
 STAFF_INACTIVE_DAYS = env.int("STAFF_INACTIVE_DAYS", default=365)
+# The authentication log (sign-ins, failures, with client addresses) is
+# purged of entries older than this.
+AUTH_LOG_DAYS = env.int("AUTH_LOG_DAYS", default=365)
 
 # --- Security ---------------------------------------------------------------
 
