@@ -7,6 +7,7 @@ nothing here behaves differently in production than what the variables say.
 A bad value fails loudly at start-up rather than being silently ignored.
 """
 
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it times and counts every answer, refusals included.
+    "signalconso.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -424,7 +427,7 @@ CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
 # The load balancer probes the health check over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
@@ -439,6 +442,19 @@ SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:securite@signal.c
 # A deployment must say it (0 when nothing stands before gunicorn): the deploy
 # check refuses to guess.
 TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in env.ENVIRON
+
+# /metrics (Prometheus) answers only the client addresses of these networks
+# (read as for rate limits, through TRUSTED_PROXY_COUNT), or a request with
+# `Authorization: Bearer METRICS_TOKEN`; anybody else gets a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ip_network(network, strict=False) for network in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"METRICS_ALLOWED_NETWORKS must be a comma-separated list of CIDR networks: {error}"
+    ) from None
 
 # --- Rate limits (requests per period, per client address) -------------------
 

@@ -84,6 +84,9 @@ MATRIX = [
     # url                                  method anon link memb padm sibl head othr agnt food ro   adm
     ("healthz",                            GET,  200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("healthz",                            POST, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # Prometheus's scrape: only the internal network or the bearer token (none here), whoever is signed in.
+    ("metrics",                            GET,  404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("metrics",                            POST, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("home",                               GET,  200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("home",                               POST, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     ("accessibility",                      GET,  200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -444,6 +447,7 @@ NEW_PASSWORD = "Un-tout-nouveau-mot-de-passe-2026"
 R = lambda w: w.report.reference  # noqa: E731
 TARGETS: dict[str, Target] = {
     "healthz": Target(to("healthz")),
+    "metrics": Target(to("metrics")),
     "home": Target(to("home")),
     "accessibility": Target(to("accessibility")),
     "legal_notice": Target(to("legal_notice")),

@@ -1,4 +1,5 @@
-"""Errors to Sentry or to the ADMINS, and logs as JSON lines."""
+"""Errors to Sentry or to the ADMINS, logs as JSON lines, and /metrics for
+Prometheus only."""
 
 import io
 import json
@@ -8,10 +9,13 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
+from notifications.models import EmailStatus, OutgoingEmail
+from signalconso import metrics as metrics_module
 from signalconso import urls as site_urls
 from signalconso.errors import FILTERED, before_send, parse_admins
 
@@ -194,3 +198,112 @@ def test_logs_are_json_unless_debug_or_said(tmp_path):
     assert console({"DEBUG": "true", "LOG_FORMAT": "json"}) == "'json'"
     result = run(["manage.py", "check"], {"LOG_FORMAT": "xml"}, tmp_path)
     assert result.returncode != 0 and "LOG_FORMAT must be" in result.stderr
+
+
+# --- /metrics ----------------------------------------------------------------------------------------
+
+TOKEN = "jeton-de-prometheus-" + "x" * 20
+
+
+@pytest.fixture
+def scrape(settings):
+    settings.METRICS_TOKEN = TOKEN
+    settings.METRICS_ALLOWED_NETWORKS = []
+    settings.CELERY_BROKER_URL = ""
+
+    def get(client, **headers):
+        return client.get(reverse("metrics"), **headers)
+
+    return get
+
+
+def test_metrics_are_a_404_without_the_token(client, scrape):
+    assert scrape(client).status_code == 404
+    assert scrape(client, HTTP_AUTHORIZATION="Bearer pas-le-bon").status_code == 404
+    assert scrape(client, HTTP_AUTHORIZATION=TOKEN).status_code == 404
+    assert client.post(reverse("metrics"), HTTP_AUTHORIZATION="Bearer pas-le-bon").status_code == 404
+
+
+def test_no_token_set_means_no_token_accepted(client, scrape, settings):
+    settings.METRICS_TOKEN = ""
+    assert scrape(client, HTTP_AUTHORIZATION="Bearer ").status_code == 404
+
+
+def test_metrics_with_the_token_count_requests_and_the_outbox(client, scrape):
+    now = timezone.now()
+    for status, count in ((EmailStatus.PENDING, 3), (EmailStatus.FAILED, 2), (EmailStatus.SENT, 4)):
+        for _ in range(count):
+            OutgoingEmail.objects.create(kind="essai", to=["a@example.fr"], status=status, next_attempt_at=now)
+    client.get(reverse("home"))
+    response = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert 'signalconso_outbox_emails{status="pending"} 3.0' in body
+    assert 'signalconso_outbox_emails{status="failed"} 2.0' in body
+    assert 'signalconso_outbox_emails{status="sending"} 0.0' in body
+    assert 'status="sent"' not in body
+    assert 'signalconso_http_requests_total{method="GET",status="200",view="home"}' in body
+    assert "signalconso_http_request_duration_seconds_bucket" in body
+    # No broker: no queue figures, and no error.
+    assert "signalconso_celery_queue_length" not in body
+    assert scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200
+    assert client.post(reverse("metrics"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 405
+
+
+def test_metrics_from_the_internal_network_only(client, scrape, settings):
+    from ipaddress import ip_network
+
+    settings.METRICS_ALLOWED_NETWORKS = [ip_network("10.0.0.0/8")]
+    assert scrape(client, REMOTE_ADDR="10.1.2.3").status_code == 200
+    assert scrape(client, REMOTE_ADDR="203.0.113.5").status_code == 404
+    # Behind the load balancer, the client's own address counts, not the balancer's.
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert scrape(client, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 404
+    assert scrape(client, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.9.9.9").status_code == 200
+
+
+class FakeRedis:
+    lengths = {"urgent": 2, "default": 5, "default\x06\x169": 1, "bulk": 40, "celery": 0}
+
+    def pipeline(self, transaction=True):
+        self.asked = []
+        return self
+
+    def llen(self, key):
+        self.asked.append(key)
+
+    def execute(self):
+        return [self.lengths.get(key, 0) for key in self.asked]
+
+
+def test_metrics_give_the_length_of_each_celery_queue_in_redis(client, scrape, settings, monkeypatch):
+    import redis
+
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/1"
+    monkeypatch.setattr(redis.Redis, "from_url", classmethod(lambda cls, url, **kw: FakeRedis()))
+    body = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    assert 'signalconso_celery_queue_length{queue="urgent"} 2.0' in body
+    assert 'signalconso_celery_queue_length{queue="default"} 6.0' in body
+    assert 'signalconso_celery_queue_length{queue="bulk"} 40.0' in body
+    assert 'signalconso_celery_queue_length{queue="celery"} 0.0' in body
+
+
+def test_metrics_leave_the_queues_out_when_redis_is_down(client, scrape, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "signalconso_celery_queue_length" not in body and "signalconso_outbox_emails" in body
+
+
+def test_queue_lengths_only_for_a_redis_broker():
+    assert metrics_module.celery_queue_lengths("") is None
+    assert metrics_module.celery_queue_lengths("amqp://guest@rabbit//") is None
+
+
+def test_requests_are_counted_by_view_never_by_url(client, scrape):
+    client.get("/une-page-qui-n-existe-pas-123/")
+    body = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    assert 'status="404",view="unmatched"' in body
+    assert "qui-n-existe-pas" not in body
