@@ -95,6 +95,18 @@ def test_a_wrong_second_factor_code_is_logged(client, agent_user, password):
     _assert_no_secret(password, wrong)
 
 
+def test_wrong_codes_up_to_the_lockout_are_logged(client, agent_user, password, settings):
+    settings.LOGIN_FAILURES = 3
+    device = TOTPDevice.objects.create(user=agent_user, secret=pyotp.random_base32(), confirmed_at=timezone.now())
+    _login(client, agent_user.email, password)
+    wrong = "000000" if pyotp.TOTP(device.secret).now() != "000000" else "111111"
+    for _ in range(3):
+        client.post(reverse("accounts:otp"), {"code": wrong}, REMOTE_ADDR="203.0.113.7")
+    kinds = list(AuthEvent.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == [AuthEventKind.SECOND_FACTOR_FAILED] * 3 + [AuthEventKind.LOCKOUT]
+    assert AuthEvent.objects.get(kind=AuthEventKind.LOCKOUT).user == agent_user
+
+
 def test_a_password_change_is_logged(client, pro_user, password):
     client.force_login(pro_user)
     AuthEvent.objects.all().delete()
