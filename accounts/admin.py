@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
-from accounts.models import AuthEvent, Invitation, RecoveryCode, TOTPDevice, User
+from accounts.auth_log import auth_event_record
+from accounts.models import AuthEvent, AuthEventKind, Invitation, RecoveryCode, TOTPDevice, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -45,6 +47,16 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = []
     actions = ["clear_login_lockout"]
+
+    def user_change_password(self, request, id, form_url=""):
+        """A password set by an administrator goes to the authentication log
+        too: Django's page sends to the user's page once it is saved."""
+        response = super().user_change_password(request, id, form_url)
+        saved = request.method == "POST" and response.status_code == 302 and response.url != request.get_full_path()
+        user = self.get_object(request, unquote(id)) if saved else None
+        if user is not None:
+            auth_event_record(kind=AuthEventKind.PASSWORD_CHANGED, request=request, user=user)
+        return response
 
     @admin.action(description=_("Lever le blocage des connexions"), permissions=["change"])
     def clear_login_lockout(self, request, queryset):

@@ -122,6 +122,26 @@ def test_a_password_change_is_logged(client, pro_user, password):
     _assert_no_secret(password, new)
 
 
+def test_a_password_set_by_an_administrator_is_logged(client, pro_user, admin_user, settings):
+    # Django's admin templates read variables they may not be given: not ours to make strict.
+    settings.TEMPLATES = [
+        {**engine, "OPTIONS": {**engine["OPTIONS"], "string_if_invalid": ""}} for engine in settings.TEMPLATES
+    ]
+    client.force_login(admin_user)
+    AuthEvent.objects.all().delete()
+    url = reverse("admin:auth_user_password_change", args=[pro_user.pk])
+    new = "un-tout-nouveau-mot-de-passe-9"
+    client.post(url, {"password1": new, "password2": "pas-pareil-du-tout-9"})
+    assert not AuthEvent.objects.exists()
+    response = client.post(
+        url, {"password1": new, "password2": new, "usable_password": "true"}, REMOTE_ADDR="10.0.0.8"
+    )
+    assertRedirects(response, reverse("admin:accounts_user_change", args=[pro_user.pk]))
+    event = AuthEvent.objects.get()
+    assert (event.kind, event.user, event.ip) == (AuthEventKind.PASSWORD_CHANGED, pro_user, "10.0.0.8")
+    _assert_no_secret(new)
+
+
 def test_a_refused_password_change_is_not_logged(client, pro_user):
     client.force_login(pro_user)
     AuthEvent.objects.all().delete()
