@@ -4,6 +4,7 @@ Prometheus only."""
 import io
 import json
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -185,7 +186,8 @@ def test_json_logs_are_one_object_per_line(settings):
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
     assert first["level"] == "WARNING" and first["message"] == "premier message é"
-    assert first["logger"] == "signalconso.test_json" and first["time"]
+    assert first["logger"] == "signalconso.test_json"
+    assert datetime.fromisoformat(first["time"]).utcoffset() == timedelta(0)
     assert second["level"] == "ERROR" and "sur\nplusieurs lignes" in second["exc_info"]
 
 
