@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
-from accounts.models import Invitation, RecoveryCode, TOTPDevice, User
+from accounts.auth_log import auth_event_record
+from accounts.models import AuthEvent, AuthEventKind, Invitation, RecoveryCode, TOTPDevice, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -45,6 +47,16 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = []
     actions = ["clear_login_lockout"]
+
+    def user_change_password(self, request, id, form_url=""):
+        """A password set by an administrator goes to the authentication log
+        too: Django's page sends to the user's page once it is saved."""
+        response = super().user_change_password(request, id, form_url)
+        saved = request.method == "POST" and response.status_code == 302 and response.url != request.get_full_path()
+        user = self.get_object(request, unquote(id)) if saved else None
+        if user is not None:
+            auth_event_record(kind=AuthEventKind.PASSWORD_CHANGED, request=request, user=user)
+        return response
 
     @admin.action(description=_("Lever le blocage des connexions"), permissions=["change"])
     def clear_login_lockout(self, request, queryset):
@@ -92,4 +104,26 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(admin.ModelAdmin):
+    """The authentication log, read only: nobody adds, changes or deletes an entry."""
+
+    list_display = ["created_at", "kind", "login", "user", "ip"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["login", "ip", "user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    fields = ["created_at", "kind", "login", "user", "ip"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

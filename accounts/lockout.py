@@ -13,7 +13,8 @@ Failures are counted in the shared cache over fixed 15-minute windows:
   that far.
 
 A password reset, or an administrator, clears an account's counters: the
-message of a refusal says so.
+message of a refusal says so. The moment a counter reaches its limit, and
+each wrong second-factor code, go to the authentication log (auth_log.py).
 """
 
 import logging
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.auth_log import auth_event_record
+from accounts.models import AuthEventKind
 from signalconso.ratelimit import client_ip
 
 logger = logging.getLogger(__name__)
@@ -58,16 +61,20 @@ def _account_key(user) -> str:
     return f"login-failures:account:{user.pk}:{_generation(_email(user.email))}:{_window()}"
 
 
-def _count(key: str) -> None:
-    """Atomic in the shared cache: parallel attempts are all counted."""
+def _count(key: str) -> int | None:
+    """Atomic in the shared cache: parallel attempts are all counted. Returns
+    the count now (None with the cache down)."""
     try:
-        if not cache.add(key, 1, timeout=WINDOW + 60):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=WINDOW + 60)
+        if cache.add(key, 1, timeout=WINDOW + 60):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=WINDOW + 60)
+            return 1
     except Exception:
         logger.error("the cache is unreachable: a failed login was not counted", exc_info=True)
+        return None
 
 
 def _reached(key: str, limit: int) -> bool:
@@ -87,9 +94,17 @@ def login_allowed(request, email) -> bool:
     )
 
 
+def _failure_count(request, email) -> bool:
+    """Counts a failure; true when it is the one that starts a lockout (the
+    count reaches its limit: exactly once per window)."""
+    pair = _count(_pair_key(request, email)) == settings.LOGIN_FAILURES
+    address = _count(_address_key(request)) == settings.LOGIN_FAILURES_PER_ADDRESS
+    return pair or address
+
+
 def login_failed(request, email) -> None:
-    _count(_pair_key(request, email))
-    _count(_address_key(request))
+    if _failure_count(request, email):
+        auth_event_record(kind=AuthEventKind.LOCKOUT, request=request, login=_email(email))
 
 
 def login_succeeded(request, email) -> None:
@@ -102,8 +117,11 @@ def second_factor_allowed(request, user) -> bool:
 
 
 def second_factor_failed(request, user) -> None:
-    login_failed(request, user.email)
-    _count(_account_key(user))
+    auth_event_record(kind=AuthEventKind.SECOND_FACTOR_FAILED, request=request, user=user)
+    locked = _failure_count(request, user.email)
+    locked = _count(_account_key(user)) == settings.LOGIN_FAILURES or locked
+    if locked:
+        auth_event_record(kind=AuthEventKind.LOCKOUT, request=request, user=user)
 
 
 def lockout_clear(email) -> None:

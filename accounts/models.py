@@ -182,3 +182,39 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AuthEventKind(models.TextChoices):
+    LOGIN = "login", _("Connexion")
+    LOGIN_FAILED = "login_failed", _("Échec de connexion")
+    LOCKOUT = "lockout", _("Blocage après trop d’échecs")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Code de vérification erroné")
+    PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
+    PASSWORD_RESET = "password_reset", _("Mot de passe choisi après oubli")
+
+
+class AuthEvent(models.Model):
+    """One entry of the authentication log: who (the account, or the login
+    typed when it matches none), from which client address, when. Never a
+    password or a code."""
+
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("événement"), max_length=30, choices=AuthEventKind.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("compte"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="auth_events",
+    )
+    login = models.CharField(_("identifiant saisi"), max_length=254, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("événement de connexion")
+        verbose_name_plural = _("journal des connexions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.login} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,10 +1,12 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts import services
+from accounts.auth_log import auth_events_purge
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +28,9 @@ def send_password_reset(email: str, language: str) -> None:
 def deactivate_inactive_staff() -> None:
     warned, deactivated = services.inactive_staff_deactivate()
     logger.info("warned %s idle staff accounts, deactivated %s", warned, deactivated)
+
+
+@shared_task
+def purge_auth_log() -> int:
+    """The authentication log keeps addresses: AUTH_LOG_DAYS, no longer."""
+    return auth_events_purge(days=settings.AUTH_LOG_DAYS)

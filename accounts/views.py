@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import lockout, second_factor
+from accounts.auth_log import auth_event_record
 from accounts.forms import (
     DepartmentsForm,
     EmailChangeForm,
@@ -28,7 +29,7 @@ from accounts.forms import (
     ResetRequestForm,
     SecondFactorForm,
 )
-from accounts.models import User
+from accounts.models import AuthEventKind, User
 from accounts.services import (
     AccessRefused,
     account_departments_set,
@@ -264,7 +265,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # Whoever kept failing on this account, its owner has just proved
         # they read its mailbox: the counters start again.
         lockout.lockout_clear(self.user.email)
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        auth_event_record(kind=AuthEventKind.PASSWORD_RESET, request=self.request, user=self.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -274,6 +277,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        auth_event_record(kind=AuthEventKind.PASSWORD_CHANGED, request=self.request, user=self.request.user)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -65,3 +65,18 @@ def check_trusted_proxy_count_is_said(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_errors_reach_somebody(app_configs, **kwargs):
+    """The 500 page tells the user the team is told: somebody must be."""
+    if not settings.SENTRY_DSN and not settings.ADMINS:
+        return [
+            Warning(
+                "Neither SENTRY_DSN nor ADMINS is set: server errors would be reported to nobody.",
+                hint="Set SENTRY_DSN to the project's Sentry DSN, or ADMINS to 'Name <address>, …' to have them "
+                "emailed.",
+                id="signalconso.W003",
+            )
+        ]
+    return []

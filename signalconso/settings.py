@@ -7,6 +7,7 @@ nothing here behaves differently in production than what the variables say.
 A bad value fails loudly at start-up rather than being silently ignored.
 """
 
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
+
+from signalconso.errors import parse_admins, sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it times and counts every answer, refusals included.
+    "signalconso.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -228,6 +233,7 @@ _TASKS_BY_QUEUE = {
         "reports.tasks.purge_orphan_attachments",
         "reports.tasks.refresh_statistics",
         "reports.tasks.anonymise_old_reports",
+        "accounts.tasks.purge_auth_log",
     ],
 }
 CELERY_TASK_ROUTES = {name: {"queue": queue} for queue, names in _TASKS_BY_QUEUE.items() for name in names}
@@ -244,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
     "deactivate-inactive-staff": {
         "task": "accounts.tasks.deactivate_inactive_staff",
         "schedule": crontab(hour=4, minute=11),
+    },
+    "purge-auth-log": {
+        "task": "accounts.tasks.purge_auth_log",
+        "schedule": crontab(hour=3, minute=23),
     },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
@@ -318,6 +328,18 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SignalConso <ne-pas-repondre@signal.conso.gouv.fr>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# --- Errors -------------------------------------------------------------------
+
+# Errors go to Sentry when SENTRY_DSN is set, else by email to ADMINS
+# ("Name <a@b>, Other <c@d>"); `check --deploy` warns when neither is set, as
+# the 500 page tells the user the team is told.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=_site.hostname)
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="") or None
+ADMINS = parse_admins(env.str("ADMINS", default=""))
+# The emails show a request's form fields and cookies by name only.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "signalconso.errors.ErrorReportFilter"
 
 # --- Files ------------------------------------------------------------------
 
@@ -436,6 +458,9 @@ ANONYMISE_MAX_PER_RUN = env.int("ANONYMISE_MAX_PER_RUN", default=20_000)
 # Staff accounts unused this many days are deactivated, after reminders at 9
 # and 11 months.
 STAFF_INACTIVE_DAYS = env.int("STAFF_INACTIVE_DAYS", default=365)
+# The authentication log (sign-ins, failures, with client addresses) is
+# purged of entries older than this.
+AUTH_LOG_DAYS = env.int("AUTH_LOG_DAYS", default=365)
 
 # --- Security ---------------------------------------------------------------
 
@@ -471,7 +496,7 @@ CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
 # The load balancer probes the health check over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
@@ -486,6 +511,19 @@ SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:securite@signal.c
 # A deployment must say it (0 when nothing stands before gunicorn): the deploy
 # check refuses to guess.
 TRUSTED_PROXY_COUNT_SET = "TRUSTED_PROXY_COUNT" in env.ENVIRON
+
+# /metrics (Prometheus) answers only the client addresses of these networks
+# (read as for rate limits, through TRUSTED_PROXY_COUNT), or a request with
+# `Authorization: Bearer METRICS_TOKEN`; anybody else gets a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ip_network(network, strict=False) for network in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"METRICS_ALLOWED_NETWORKS must be a comma-separated list of CIDR networks: {error}"
+    ) from None
 
 # --- Rate limits (requests per period, per client address) -------------------
 
@@ -512,16 +550,48 @@ USE_TZ = True
 
 # --- Logging ----------------------------------------------------------------
 
+# One JSON object per line in production (LOG_FORMAT=json, the default when
+# not DEBUG), for the log collector; plain lines for a developer.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC: no doubt about the time zone of a line.
+            "timestamp": "time",
+            # A log line's extra fields (Django's request object) as text, never a crash.
+            "json_default": str,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Replaces Django's own default (console only with DEBUG, mail_admins
+        # always): everything to the console, and errors of requests by email
+        # only where Sentry does not take them.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"handlers": [] if SENTRY_DSN else ["mail_admins"], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # PDF drawing narrates every step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+if SENTRY_DSN:
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE)

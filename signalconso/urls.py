@@ -27,6 +27,7 @@ admin.site.site_title = "SignalConso"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("csp-report", views.csp_report, name="csp_report"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("admin/", admin.site.urls),

@@ -7,15 +7,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
+from prometheus_client.core import GaugeMetricFamily
 
+from notifications.models import EmailStatus, OutgoingEmail
 from signalconso.celery import app as celery_app
+from signalconso.metrics import exposition, metrics_allowed
 from signalconso.ratelimit import client_ip, is_rate_limited
 
 logger = logging.getLogger(__name__)
@@ -123,3 +127,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks[name] = DOWN
     healthy = DOWN not in checks.values()
     return JsonResponse({"status": OK if healthy else DOWN, "checks": checks}, status=200 if healthy else 503)
+
+
+# The outbox's rows still to send, being sent, or given up on; sent ones are
+# not counted (they only grow).
+OUTBOX_STATES = (EmailStatus.PENDING, EmailStatus.SENDING, EmailStatus.FAILED)
+
+
+def _outbox_figures() -> GaugeMetricFamily:
+    counts = dict(
+        OutgoingEmail.objects.filter(status__in=OUTBOX_STATES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    family = GaugeMetricFamily("signalconso_outbox_emails", "Emails of the outbox, by state.", labels=["status"])
+    for state in OUTBOX_STATES:
+        family.add_metric([state.value], counts.get(state.value, 0))
+    return family
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus's scrape: the internal network or the bearer token only;
+    to anybody else, whatever the method, the 404 of a page that is not there."""
+    if not metrics_allowed(request):
+        raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    return HttpResponse(exposition([_outbox_figures()]), content_type="text/plain; version=0.0.4; charset=utf-8")

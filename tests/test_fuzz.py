@@ -308,6 +308,7 @@ def staff_email(ctx):
 PAGES = [
     # --- The site, the open data and the files ---
     Page("healthz"),
+    Page("metrics", methods=("GET", "POST")),
     Page("home"),
     Page("accessibility"),
     Page("legal_notice"),

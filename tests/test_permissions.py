@@ -84,6 +84,9 @@ MATRIX = [
     # url                                  method anon link memb padm sibl head othr agnt food ro   adm
     ("healthz",                            GET,  200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("healthz",                            POST, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    # Prometheus's scrape: only the internal network or the bearer token (none here), whoever is signed in.
+    ("metrics",                            GET,  404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("metrics",                            POST, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("home",                               GET,  200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("home",                               POST, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     ("accessibility",                      GET,  200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -323,7 +326,8 @@ MATRIX = [
 ]
 
 # Each registered ModelAdmin: its changelist, its add page (GET and an empty POST), and for one
-# object its change page (looking: both) and delete page (GET and POST: administrators only).
+# object its change page (looking: both) and delete page (GET and POST: administrators only, but
+# nobody for the logs in UNDELETABLE).
 # Everybody who is not an administrator is sent to log in (test_admin_site tries the changelist).
 ADMIN_MODELS = [
     # model                          changelist ro  adm   add: ro  adm
@@ -332,6 +336,7 @@ ADMIN_MODELS = [
     ("accounts.user",                200, 200,    403, 200),
     ("accounts.totpdevice",          200, 200,    403, 403),
     ("accounts.invitation",          200, 200,    403, 403),
+    ("accounts.authevent",           200, 200,    403, 403),
     ("companies.company",            200, 200,    403, 200),
     ("companies.website",            200, 200,    403, 200),
     ("companies.activationletter",   200, 200,    403, 403),
@@ -347,6 +352,8 @@ ADMIN_MODELS = [
     ("reports.export",               200, 200,    403, 403),
 ]
 # fmt: on
+# Logs nobody may change, administrators included.
+UNDELETABLE = {"accounts.authevent"}
 
 
 # --- What each row tries ----------------------------------------------------------------------------
@@ -440,6 +447,7 @@ NEW_PASSWORD = "Un-tout-nouveau-mot-de-passe-2026"
 R = lambda w: w.report.reference  # noqa: E731
 TARGETS: dict[str, Target] = {
     "healthz": Target(to("healthz")),
+    "metrics": Target(to("metrics")),
     "home": Target(to("home")),
     "accessibility": Target(to("accessibility")),
     "legal_notice": Target(to("legal_notice")),
@@ -1124,8 +1132,8 @@ def admin_cells():
             ("add", POST): (add_ro, add_admin),
             # Looking is everybody's here; deleting is the administrators'.
             ("change", GET): (200, 200),
-            ("delete", GET): (403, 200),
-            ("delete", POST): (403, DONE),
+            ("delete", GET): (403, 403 if model in UNDELETABLE else 200),
+            ("delete", POST): (403, 403 if model in UNDELETABLE else DONE),
         }
         for (page, method), (ro, adm) in pages.items():
             for who, expected in (("ro_admin", ro), ("admin", adm)):

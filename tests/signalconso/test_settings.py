@@ -25,6 +25,7 @@ PRODUCTION = {
     "AWS_SECRET_ACCESS_KEY": "secret",
     "ANTIVIRUS_URL": "tcp://clamav:3310",
     "TRUSTED_PROXY_COUNT": "1",
+    "ADMINS": "Équipe technique <tech@signal.conso.gouv.fr>",
 }
 
 # Variables of the test run that must not leak into the process under test.
@@ -45,6 +46,11 @@ PROJECT_VARIABLES = [
     "ANTIVIRUS_URL",
     "TRUSTED_PROXY_COUNT",
     "SECRET_KEY_FALLBACKS",
+    "ADMINS",
+    "SENTRY_DSN",
+    "LOG_FORMAT",
+    "METRICS_TOKEN",
+    "METRICS_ALLOWED_NETWORKS",
 ]
 
 
