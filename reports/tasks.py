@@ -101,6 +101,8 @@ def purge_exports() -> None:
 
 @shared_task
 def fail_stuck_exports() -> None:
+    """Exports whose task was lost are sent again; those building too long fail."""
+    logger.info("sent again %s exports whose build was lost", exports.exports_resend_waiting())
     logger.info("failed %s exports stuck in building", exports.exports_fail_stuck())
 
 

@@ -23,7 +23,7 @@ from reports.agents.forms import InvalidFilters, search_filters
 from reports.models import Export, ExportKind, ExportStatus, Report, ReportStatus, Response, ResponseKind
 from reports.search import reports_search
 from signalconso.audit import ActorKind, EventKind, record_event
-from signalconso.background import start_task
+from signalconso.background import send_task_now, start_task
 from signalconso.db import reads
 from signalconso.locks import job_lock
 from signalconso.pdf import pdf_from_template
@@ -117,6 +117,25 @@ def export_build(*, export_id: int) -> None:
     if not finished:
         # Failed meanwhile as stuck (exports_fail_stuck): the agent was told, the file is not kept.
         default_storage.delete(export.file.name)
+
+
+# An export still waiting this long had its task lost: the broker was down
+# when it was asked for (start_task logged it), or its message went missing.
+WAITING_RESEND_AFTER = timedelta(minutes=5)
+
+
+def exports_resend_waiting() -> int:
+    """Sends the build of the exports still waiting after WAITING_RESEND_AFTER
+    again. A build delivered twice is harmless: the first claims the export,
+    the second finds it claimed and leaves it."""
+    waiting = Export.objects.filter(
+        status=ExportStatus.PENDING, created_at__lte=timezone.now() - WAITING_RESEND_AFTER
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in waiting.iterator():
+        send_task_now("reports.tasks.build_export", pk)
+        count += 1
+    return count
 
 
 def exports_fail_stuck() -> int:

@@ -257,3 +257,28 @@ def test_an_export_failed_as_stuck_stays_failed_when_its_worker_finishes_late(ag
     export.refresh_from_db()
     assert (export.status, export.error, export.file.name) == (ExportStatus.FAILED, exports.TIMED_OUT, "")
     assert written and not default_storage.exists(written[0])
+
+
+def test_an_export_asked_for_while_the_broker_was_down_is_built_by_the_periodic_job(agent_user, monkeypatch):
+    from reports import tasks
+    from signalconso import background
+
+    ReportFactory()
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    with monkeypatch.context() as patched:
+        patched.setitem(background.app.conf, "task_always_eager", False)
+        patched.setattr(background.app, "send_task", broker_down)
+        export = exports.export_request(user=agent_user, kind="xlsx")
+        background.send_task_now("reports.tasks.build_export", export.pk)  # what on_commit would do
+    assert Export.objects.get(pk=export.pk).status == ExportStatus.PENDING
+
+    tasks.fail_stuck_exports()
+    assert Export.objects.get(pk=export.pk).status == ExportStatus.PENDING  # too young: maybe only queued
+
+    Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    tasks.fail_stuck_exports()
+    export.refresh_from_db()
+    assert (export.status, export.rows) == (ExportStatus.DONE, 1)
