@@ -91,8 +91,8 @@ format: install
 # Translations: the compiled .mo files are committed, so `make run` needs no
 # gettext; run this after changing a translatable string (needs gettext).
 messages: install
-	$(MANAGE) makemessages --locale en --ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --no-obsolete
-	$(MANAGE) compilemessages --locale en --ignore ".venv/*"
+	$(MANAGE) makemessages --locale en --ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --ignore "mutants/*" --no-obsolete
+	$(MANAGE) compilemessages --locale en --ignore ".venv/*" --ignore "mutants/*"
 
 # The current login code of the demo agent and administrator (make run).
 otp: install
