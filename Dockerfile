@@ -22,6 +22,7 @@ COPY accounts accounts
 COPY companies companies
 COPY reports reports
 COPY notifications notifications
+COPY inspections inspections
 RUN pip install --no-deps .
 COPY . .
 

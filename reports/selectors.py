@@ -15,6 +15,12 @@ from signalconso.audit import Event, EventKind
 # A median over the latest answers only: enough to describe a company, and
 # bounded whatever its size.
 DELAY_SAMPLE = 5000
+INSPECTION_KINDS = (
+    EventKind.INSPECTION_LAUNCHED,
+    EventKind.INSPECTION_STARTED,
+    EventKind.INSPECTION_CONCLUDED,
+    EventKind.INSPECTION_CANCELLED,
+)
 DAY = 86400
 
 
@@ -60,6 +66,9 @@ def _status(code) -> str:
 def _detail(event: Event, tags: dict) -> str:
     details = event.details or {}
     kind = event.action
+    if kind in INSPECTION_KINDS:
+        # The inspections app stands above this one: its event carries the label.
+        return details.get("outcome_label", "")
     if kind == EventKind.EMAIL_SENT:
         email = REGISTRY.get(details.get("email"))
         return str(email.description) if email else details.get("email", "")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "companies",
     "reports",
+    "inspections",
     "notifications",
 ]
 
@@ -591,6 +592,31 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# Inspections (docs/configuration.md). Investigations are confidential: the
+# consumers of the reports behind an inspection are told "des suites ont été
+# données" when it is concluded only if this is set; the company never is.
+INSPECTION_TELL_CONSUMERS = env.bool("INSPECTION_TELL_CONSUMERS", default=False)
+# "Where to inspect": the window looked at, in days, and what each reason weighs.
+INSPECTION_SCORE_DAYS = env.int("INSPECTION_SCORE_DAYS", default=90)
+INSPECTION_SCORE_WEIGHTS = {
+    # points per report received in the window
+    "reports": env.float("INSPECTION_WEIGHT_REPORTS", default=1.0),
+    # points per report more than in the window before
+    "growth": env.float("INSPECTION_WEIGHT_GROWTH", default=0.5),
+    # points per report tagged dangerous product
+    "dangerous": env.float("INSPECTION_WEIGHT_DANGEROUS", default=5.0),
+    # points per report tagged food or hygiene
+    "food": env.float("INSPECTION_WEIGHT_FOOD", default=2.0),
+    # points per 10 % of the reports sent that the company never read
+    "unread": env.float("INSPECTION_WEIGHT_UNREAD", default=1.0),
+    # points per 10 % of the reports read that the company did not answer
+    "unanswered": env.float("INSPECTION_WEIGHT_UNANSWERED", default=1.0),
+    # points per answer the consumer rated "not satisfied"
+    "poor_rating": env.float("INSPECTION_WEIGHT_POOR_RATING", default=1.0),
+    # points once when the company had no inspection in the last 365 days
+    "not_inspected": env.float("INSPECTION_WEIGHT_NOT_INSPECTED", default=3.0),
 }
 
 if SENTRY_DSN:

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("compte/", include("accounts.urls")),
     path("signaler/", include("reports.wizard.urls")),
     path("pro/", include("reports.pro.urls")),
+    path("agents/controles/", include("inspections.urls")),
     path("agents/", include("reports.agents.urls")),
     path("statistiques/", statistics_views.statistics_page, name="statistics"),
     path("statistiques/methode/", statistics_views.method_page, name="statistics_method"),

@@ -19,6 +19,7 @@ from accounts.models import Invitation, Role, TOTPDevice
 from accounts.services import EMAIL_CHANGE_SALT, _token_hash
 from companies.activation import activation_code_issue
 from companies.models import AccessLevel, ActivationLetter, LetterBatch, Website
+from inspections.lifecycle import inspection_launch
 from notifications.models import Subscription
 from reports.models import (
     Attachment,
@@ -204,6 +205,9 @@ def build_world() -> World:
         {"user": member.pk, "email": "membre-nouvelle@example.fr", "old": member.email}, salt=EMAIL_CHANGE_SALT
     )
     TOTPDevice.objects.create(user=agent, secret="JBSWY3DPEHPK3PXP", confirmed_at=now)
+    # Inspections of e1: one from a report that is not about food, one from the food report.
+    w.inspection = inspection_launch(company=w.e1, user=agent, planned_on=now.date(), reports=[w.report])
+    w.food_inspection = inspection_launch(company=w.e1, user=agent, planned_on=now.date(), reports=[w.food_report])
     BlockedEmail.objects.create(email="spam@example.fr")
     return w
 

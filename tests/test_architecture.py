@@ -14,7 +14,7 @@ import grimp
 from signalconso.celery import app as celery_app
 
 BASE = Path(__file__).resolve().parent.parent
-PACKAGES = ("signalconso", "accounts", "companies", "reports", "notifications")
+PACKAGES = ("signalconso", "accounts", "companies", "reports", "inspections", "notifications")
 
 
 def test_the_layers_hold():

@@ -13,8 +13,9 @@ from django.utils import formats, timezone
 from openpyxl import load_workbook
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from inspections.models import Inspection
 from reports.agents import exports
-from reports.models import Attachment, Export, Inspection, ScanState, StatisticsSnapshot, Tag
+from reports.models import Attachment, Export, ScanState, StatisticsSnapshot, Tag
 from signalconso.audit import ActorKind
 
 from .companies.factories import CompanyFactory
@@ -148,14 +149,19 @@ def test_the_spreadsheet_names_the_tags(agent_user):
     assert row[header.index("Mots-clés")] == tag.label_fr
 
 
-def test_an_inspection_sent_twice_is_recorded_once_and_its_date_defaults_to_today(client, agent_user):
+def test_an_inspection_sent_twice_is_launched_once_and_its_date_defaults_to_today(client, agent_user):
     report = ReportFactory()
     client.force_login(agent_user)
-    page = client.get(reverse("agents:report", args=[report.reference]))
+    page = client.get(reverse("inspections:new") + f"?signalement={report.reference}")
     assertContains(page, f'value="{timezone.localdate().isoformat()}"')
-    data = {"inspected_on": timezone.localdate().isoformat(), "outcome": "warning", "notes": "Étiquettes refaites"}
+    data = {
+        "entreprise": report.company.siret,
+        "reports": [report.reference],
+        "planned_on": timezone.localdate().isoformat(),
+        "notes": "Étiquettes",
+    }
     for _ in range(2):
-        client.post(reverse("agents:inspection", args=[report.reference]), data)
+        client.post(reverse("inspections:new"), data)
     assert Inspection.objects.count() == 1
 
 

@@ -90,13 +90,14 @@ from accounts.views import PENDING_KEY
 from companies.activation import activation_code_issue
 from companies.forms import ActivationForm, SiretForm
 from companies.models import AccessLevel, CompanyAccess, LetterBatch
+from inspections.forms import CancelForm, ConcludeForm, InspectionFiltersForm, LaunchForm
+from inspections.lifecycle import inspection_launch
 from notifications.models import Subscription
 from reports import lifecycle
 from reports.agents.forms import (
     AgentInviteForm,
     CommentForm,
     ForwardForm,
-    InspectionForm,
     ReportSearchForm,
     SaveSearchForm,
     SubscriptionForm,
@@ -113,7 +114,6 @@ from reports.models import (
     DetailQuestion,
     Export,
     ExportStatus,
-    InspectionOutcome,
     ResponseKind,
     ReviewAbout,
     SavedSearch,
@@ -622,17 +622,49 @@ PAGES = [
         args=lambda ctx: {"reference": ctx.w.report.reference},
         post_baseline=lambda ctx: {"text": "Vu."},
     ),
+    # --- Inspections ---
+    Page("inspections:list", STAFF, get_forms=(F(InspectionFiltersForm),)),
+    Page("inspections:export", STAFF, get_forms=(F(InspectionFiltersForm),)),
+    Page("inspections:candidates", STAFF),
+    Page("inspections:figures", STAFF),
     Page(
-        "agents:inspection",
+        "inspections:new",
+        STAFF,
+        ("GET", "POST"),
+        post_forms=(F(LaunchForm, kwargs=lambda ctx: {"report_choices": [(ctx.w.report.reference, "")]}),),
+        extra_get=("signalement", "reference", "entreprise"),
+        extra_post=("signalement", "reference", "entreprise", "preparer"),
+        get_baseline=lambda ctx: {"signalement": ctx.w.report.reference},
+        post_baseline=lambda ctx: {
+            "entreprise": ctx.w.company.siret,
+            "reports": [ctx.w.report.reference],
+            "planned_on": YESTERDAY,
+            "department": "75",
+            "notes": "À voir.",
+        },
+    ),
+    Page("inspections:detail", STAFF, args=lambda ctx: {"pk": ctx.w.inspection.pk}),
+    Page("inspections:start", STAFF, ("POST",), args=lambda ctx: {"pk": ctx.w.inspection.pk}),
+    Page(
+        "inspections:conclude",
         STAFF,
         ("POST",),
-        post_forms=(F(InspectionForm),),
-        args=lambda ctx: {"reference": ctx.w.report.reference},
+        post_forms=(F(ConcludeForm),),
+        args=lambda ctx: {"pk": ctx.w.inspection.pk},
         post_baseline=lambda ctx: {
-            "inspected_on": YESTERDAY,
-            "outcome": InspectionOutcome.values[0],
-            "notes": "Contrôle fait.",
+            "outcome": "fine",
+            "breach": "misleading",
+            "concluded_on": YESTERDAY,
+            "notes": "Amende.",
         },
+    ),
+    Page(
+        "inspections:cancel",
+        STAFF,
+        ("POST",),
+        post_forms=(F(CancelForm),),
+        args=lambda ctx: {"pk": ctx.w.inspection.pk},
+        post_baseline=lambda ctx: {"reason": "Fermé."},
     ),
     Page("agents:bookmark", STAFF, ("POST",), args=lambda ctx: {"reference": ctx.w.report.reference}),
     Page(
@@ -1054,6 +1086,9 @@ def make_world():
         export = Export(user=user, kind="xlsx", status=ExportStatus.DONE, rows=0)
         export.file.save("export.xlsx", ContentFile(b"PK\x03\x04"), save=True)
         w.exports[role] = export
+    w.inspection = inspection_launch(
+        company=w.company, user=w.agent, planned_on=timezone.localdate(), reports=[w.report]
+    )
     w.leaves = choose_leaves()
     return w
 
@@ -1559,7 +1594,6 @@ _NUL_IN_PATH = [
     ("pro:access_change", "POST", "siret", "pro"),
     ("agents:report", "GET", "reference", "agent"),
     ("agents:comment", "POST", "reference", "agent"),
-    ("agents:inspection", "POST", "reference", "agent"),
     ("agents:bookmark", "POST", "reference", "agent"),
     ("agents:tags", "POST", "reference", "agent"),
     ("agents:forward", "POST", "reference", "agent"),

@@ -49,6 +49,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Invitation, User
 from companies.models import CompanyAccess, LetterBatch, Website
+from inspections.models import Inspection
 from notifications.models import EmailStatus, OutgoingEmail, Subscription
 from notifications.services import email_queue
 from reports import lifecycle
@@ -58,7 +59,6 @@ from reports.models import (
     Category,
     Comment,
     Export,
-    Inspection,
     Report,
     ReportStatus,
     Response,
@@ -247,8 +247,33 @@ MATRIX = [
     ("agents:comment",                     GET,  L,   L,   404, 404, 404, 404, 404, 405, 405, 405, 405),
     ("agents:comment",                     POST, L,   L,   404, 404, 404, 404, 404, DONE,404, 403, DONE),
     ("agents:comment#food",                POST, L,   L,   404, 404, 404, 404, 404, DONE,DONE,403, DONE),
-    ("agents:inspection",                  GET,  L,   L,   404, 404, 404, 404, 404, 405, 405, 405, 405),
-    ("agents:inspection",                  POST, L,   L,   404, 404, 404, 404, 404, DONE,404, 403, DONE),
+    # --- Inspections: every agent acts (no departmental scope), food-safety agents on food reports only ---
+    # url                                  method anon link memb padm sibl head othr agnt food ro   adm
+    ("inspections:list",                   GET,  L,   L,   404, 404, 404, 404, 404, 200, 200, 200, 200),
+    ("inspections:list",                   POST, L,   L,   404, 404, 404, 404, 404, 405, 405, 403, 405),
+    ("inspections:export",                 GET,  L,   L,   404, 404, 404, 404, 404, 200, 200, 200, 200),
+    ("inspections:export",                 POST, L,   L,   404, 404, 404, 404, 404, 405, 405, 403, 405),
+    ("inspections:candidates",             GET,  L,   L,   404, 404, 404, 404, 404, 200, 200, 200, 200),
+    ("inspections:candidates",             POST, L,   L,   404, 404, 404, 404, 404, 405, 405, 403, 405),
+    ("inspections:figures",                GET,  L,   L,   404, 404, 404, 404, 404, 200, 200, 200, 200),
+    ("inspections:figures",                POST, L,   L,   404, 404, 404, 404, 404, 405, 405, 403, 405),
+    # Launched from a report that is not about food: the food-safety agent does not read it.
+    ("inspections:new",                    GET,  L,   L,   404, 404, 404, 404, 404, 200, GO,  200, 200),
+    ("inspections:new",                    POST, L,   L,   404, 404, 404, 404, 404, DONE,400, 403, DONE),
+    ("inspections:new#food",               GET,  L,   L,   404, 404, 404, 404, 404, 200, 200, 200, 200),
+    ("inspections:new#food",               POST, L,   L,   404, 404, 404, 404, 404, DONE,DONE,403, DONE),
+    # From the search's ticked reports: the form, filled in, nothing launched yet.
+    ("inspections:new#ticked",             POST, L,   L,   404, 404, 404, 404, 404, 200, GO,  403, 200),
+    ("inspections:detail",                 GET,  L,   L,   404, 404, 404, 404, 404, 200, 404, 200, 200),
+    ("inspections:detail",                 POST, L,   L,   404, 404, 404, 404, 404, 405, 405, 403, 405),
+    ("inspections:detail#food",            GET,  L,   L,   404, 404, 404, 404, 404, 200, 200, 200, 200),
+    ("inspections:start",                  GET,  L,   L,   404, 404, 404, 404, 404, 405, 405, 405, 405),
+    ("inspections:start",                  POST, L,   L,   404, 404, 404, 404, 404, DONE,404, 403, DONE),
+    ("inspections:start#food",             POST, L,   L,   404, 404, 404, 404, 404, DONE,DONE,403, DONE),
+    ("inspections:conclude",               GET,  L,   L,   404, 404, 404, 404, 404, 405, 405, 405, 405),
+    ("inspections:conclude",               POST, L,   L,   404, 404, 404, 404, 404, DONE,404, 403, DONE),
+    ("inspections:cancel",                 GET,  L,   L,   404, 404, 404, 404, 404, 405, 405, 405, 405),
+    ("inspections:cancel",                 POST, L,   L,   404, 404, 404, 404, 404, DONE,404, 403, DONE),
     ("agents:bookmark",                    GET,  L,   L,   404, 404, 404, 404, 404, 405, 405, 405, 405),
     ("agents:bookmark",                    POST, L,   L,   404, 404, 404, 404, 404, DONE,404, DONE,DONE),
     ("agents:tags",                        GET,  L,   L,   404, 404, 404, 404, 404, 405, 405, 405, 405),
@@ -656,12 +681,60 @@ TARGETS: dict[str, Target] = {
         data=lambda w, who: {"text": "Transmis à la DDPP."},
         effect=lambda w, who, client: Comment.objects.filter(report=w.food_report).count(),
     ),
-    "agents:inspection": Target(
-        to("agents:inspection", R),
-        data=lambda w, who: {"inspected_on": timezone.localdate().isoformat(), "outcome": "compliant"},
+    "inspections:list": Target(to("inspections:list")),
+    "inspections:export": Target(to("inspections:export")),
+    "inspections:candidates": Target(to("inspections:candidates")),
+    "inspections:figures": Target(to("inspections:figures")),
+    "inspections:new": Target(
+        lambda w, who: reverse("inspections:new") + f"?signalement={w.report.reference}",
+        data=lambda w, who: {
+            "entreprise": w.e1.siret,
+            "reports": [w.report.reference],
+            "planned_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        },
         effect=count(Inspection),
-        ghost=ghost_report("agents:inspection"),
-        reader="agents:report",
+    ),
+    "inspections:new#food": Target(
+        lambda w, who: reverse("inspections:new") + f"?signalement={w.food_report.reference}",
+        data=lambda w, who: {
+            "entreprise": w.e1.siret,
+            "reports": [w.food_report.reference],
+            "planned_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        },
+        effect=count(Inspection),
+    ),
+    "inspections:new#ticked": Target(
+        to("inspections:new"),
+        data=lambda w, who: {"preparer": "1", "reference": [w.report.reference]},
+        effect=count(Inspection),
+    ),
+    "inspections:detail": Target(
+        to("inspections:detail", lambda w: w.inspection.pk), ghost=to("inspections:detail", GHOST_PK)
+    ),
+    "inspections:detail#food": Target(to("inspections:detail", lambda w: w.food_inspection.pk)),
+    "inspections:start": Target(
+        to("inspections:start", lambda w: w.inspection.pk),
+        effect=field_of(Inspection, lambda w: w.inspection.pk, "status"),
+        ghost=to("inspections:start", GHOST_PK),
+        reader="inspections:detail",
+    ),
+    "inspections:start#food": Target(
+        to("inspections:start", lambda w: w.food_inspection.pk),
+        effect=field_of(Inspection, lambda w: w.food_inspection.pk, "status"),
+    ),
+    "inspections:conclude": Target(
+        to("inspections:conclude", lambda w: w.inspection.pk),
+        data=lambda w, who: {"outcome": "no_breach", "concluded_on": timezone.localdate().isoformat()},
+        effect=field_of(Inspection, lambda w: w.inspection.pk, "status", "outcome"),
+        ghost=to("inspections:conclude", GHOST_PK),
+        reader="inspections:detail",
+    ),
+    "inspections:cancel": Target(
+        to("inspections:cancel", lambda w: w.inspection.pk),
+        data=lambda w, who: {"reason": "Fermé définitivement."},
+        effect=field_of(Inspection, lambda w: w.inspection.pk, "status"),
+        ghost=to("inspections:cancel", GHOST_PK),
+        reader="inspections:detail",
     ),
     "agents:bookmark": Target(
         to("agents:bookmark", R),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import AccessLevel, Company, CompanyAccess
+from inspections.lifecycle import inspection_launch
 from notifications.models import Frequency, Subscription
 from reports.models import Comment, Rating, ReportStatus, Response, ResponseKind, Review, ReviewAbout, Tag
 
@@ -108,6 +109,32 @@ def comments(w, n):
         Comment.objects.create(report=the_report(w), user=w.agent, text=f"Vu {i}")
 
 
+def inspections(w, n):
+    for _ in range(n):
+        company = CompanyFactory()
+        inspection_launch(
+            company=company, user=w.agent, planned_on=timezone.localdate(), reports=[ReportFactory(company=company)]
+        )
+
+
+def candidate_companies(w, n):
+    for _ in range(n):
+        company = CompanyFactory()
+        ReportFactory(company=company), ReportFactory(company=company, read=True)
+
+
+def the_inspection(w):
+    if not hasattr(w, "inspection"):
+        w.inspection = inspection_launch(company=w.company, user=w.agent, planned_on=timezone.localdate())
+    return w.inspection
+
+
+def linked_reports(w, n):
+    inspection = the_inspection(w)
+    for _ in range(n):
+        inspection.reports.add(ReportFactory(company=w.company))
+
+
 @dataclass(frozen=True)
 class ListPage:
     url: Callable[[World], str]
@@ -135,6 +162,13 @@ LIST_PAGES = {
     "agents:websites": ListPage(lambda w: reverse("agents:websites"), "agent", websites),
     "agents:subscriptions": ListPage(lambda w: reverse("agents:subscriptions"), "agent", subscriptions),
     "agents:report": ListPage(lambda w: reverse("agents:report", args=[the_report(w).reference]), "agent", comments),
+    "inspections:list": ListPage(lambda w: reverse("inspections:list"), "agent", inspections),
+    "inspections:export": ListPage(lambda w: reverse("inspections:export"), "agent", inspections),
+    "inspections:candidates": ListPage(lambda w: reverse("inspections:candidates"), "agent", candidate_companies),
+    "inspections:figures": ListPage(lambda w: reverse("inspections:figures"), "agent", inspections),
+    "inspections:detail": ListPage(
+        lambda w: reverse("inspections:detail", args=[the_inspection(w).pk]), "agent", linked_reports
+    ),
     "pro:reports": ListPage(lambda w: reverse("pro:reports"), "pro", reports_of),
     "pro:reports closed": ListPage(lambda w: reverse("pro:reports") + "?onglet=clos", "pro", answered),
     "pro:reports of a head office": ListPage(lambda w: reverse("pro:reports"), "pro", establishments),

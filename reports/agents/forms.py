@@ -5,13 +5,12 @@ import re
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from companies.identifiers import digits_only, is_department_code, normalize_host, normalize_phone
 from notifications.models import Frequency
-from reports.models import Authority, Category, InspectionOutcome, Rating, ReportStatus, Tag
+from reports.models import Authority, Category, Rating, ReportStatus, Tag
 from reports.search import UNRATED, Order, ReportFilters
 from signalconso.forms import DateInput, LongSelect
 
@@ -195,14 +194,6 @@ class CommentForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Lu par l’administration seulement."),
-    )
-
-
-class InspectionForm(forms.Form):
-    inspected_on = forms.DateField(label=_("Date du contrôle"), widget=DateInput, initial=timezone.localdate)
-    outcome = forms.ChoiceField(label=_("Suite donnée"), choices=InspectionOutcome.choices)
-    notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

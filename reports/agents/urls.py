@@ -14,7 +14,6 @@ urlpatterns = [
     path("signalements/oublier/<int:pk>/", search.search_forget, name="search_forget"),
     path("signalements/<reference:reference>/", report.report_detail, name="report"),
     path("signalements/<reference:reference>/commenter/", report.report_comment, name="comment"),
-    path("signalements/<reference:reference>/controle/", report.report_inspection, name="inspection"),
     path("signalements/<reference:reference>/suivre/", report.report_bookmark, name="bookmark"),
     path("signalements/<reference:reference>/mots-cles/", report.report_tags, name="tags"),
     path("signalements/<reference:reference>/transmettre/", report.report_forward_view, name="forward"),

@@ -35,7 +35,10 @@ class InspectionOutcome(models.TextChoices):
 
 
 class Inspection(models.Model):
-    """An inspection of the company, recorded on the report that led to it."""
+    """An inspection of the company, recorded on the report that led to it.
+
+    Superseded by inspections.Inspection (their migration 0002 moved these
+    rows there): nothing writes it any more; its rows are kept, read only."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="inspections")
     user = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")

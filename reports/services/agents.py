@@ -1,4 +1,4 @@
-"""The agents' actions on a report: comments, inspections, bookmarks, tags,
+"""The agents' actions on a report: comments, bookmarks, tags,
 forwarding to another authority; an administrator's change of company and
 deletion of spam."""
 
@@ -17,7 +17,6 @@ from reports.models import (
     Attachment,
     Bookmark,
     Comment,
-    Inspection,
     Report,
     Response,
     SavedSearch,
@@ -47,35 +46,6 @@ def comment_add(*, report: Report, user, text: str, attachments=()) -> "Comment"
         details={"comment": comment.pk, "files": count},
     )
     return comment
-
-
-# The same inspection sent twice within this time is one inspection (a double
-# click, a form sent again).
-SAME_ACTION_WINDOW = timedelta(minutes=2)
-
-
-@transaction.atomic
-def inspection_record(*, report: Report, user, inspected_on, outcome: str, notes: str = ""):
-    # The report's row is locked: two identical requests at once see each other.
-    Report.objects.select_for_update().filter(pk=report.pk).first()
-    notes = notes.strip()
-    same = Inspection.objects.filter(
-        report=report, user=user, inspected_on=inspected_on, outcome=outcome, notes=notes,
-        created_at__gte=timezone.now() - SAME_ACTION_WINDOW,
-    ).first()  # fmt: skip
-    if same is not None:
-        return same
-    inspection = Inspection.objects.create(
-        report=report, user=user, inspected_on=inspected_on, outcome=outcome, notes=notes
-    )
-    record_event(
-        EventKind.INSPECTION_RECORDED,
-        actor=ActorKind.AGENT,
-        report=report,
-        user=user,
-        details={"inspection": inspection.pk, "outcome": outcome, "inspected_on": inspected_on.isoformat()},
-    )
-    return inspection
 
 
 def bookmark_toggle(*, report: Report, user) -> bool:

@@ -21,10 +21,13 @@ from reports.models import Report, ResponseKind, ReviewAbout, StatisticsSnapshot
 from signalconso.db import reads
 from signalconso.locks import job_lock
 
-METRICS_VERSION = "1.0"
+METRICS_VERSION = "1.1"
 CHANGELOG = [
     ("1.0", "2026-11-22", "Première publication des indicateurs."),
+    ("1.1", "2026-12-04", "Nouvel indicateur : le nombre de contrôles lancés à partir de signalements."),
 ]
+# The inspections that count: every one linking a report, but those cancelled.
+INSPECTIONS_COUNTED = ("planned", "in_progress", "done")
 SETTLING_DAYS = 30
 # How often beat computes a new snapshot (CELERY_BEAT_SCHEDULE says the same).
 REFRESH_EVERY = timedelta(minutes=5)
@@ -148,6 +151,7 @@ def compute(now=None) -> dict:
         "response_rate": _rate(settled["answered"], settled["read"]),
         "promise_share": _rate(settled["promises"], settled["answered"]),
         **_delays(settled_before),
+        "inspections_from_reports": {"count": _inspections_from_reports(), "window": "all"},
         "ratings": {
             "answered": settled["answered"],
             "positive": settled["positive"],
@@ -164,6 +168,14 @@ def compute(now=None) -> dict:
         "categories": _by_category(settled_cells),
         "monthly": _monthly(grid, now),
     }
+
+
+def _inspections_from_reports() -> int:
+    """Inspections linking at least one report, through the reports' side of
+    the link (the inspections app stands above this one), without reading the
+    reports' table. No company named."""
+    links = Report.linked_inspections.through.objects.using(reads())
+    return links.filter(inspection__status__in=INSPECTIONS_COUNTED).values("inspection_id").distinct().count()
 
 
 def _by_category(settled_cells) -> list[dict]:

@@ -112,6 +112,8 @@ def statistics_csv(request: HttpRequest, table: str) -> HttpResponse:
                 "last_30_days",
             ],
         ]
+        if "inspections_from_reports" in figures:
+            rows.append(["inspections_from_reports", figures["inspections_from_reports"]["count"], "", "", "all"])
         for key in ("sent_share", "read_rate", "response_rate", "promise_share"):
             rows.append([key, *_rate_cells(figures[key]), "settled"])
         for key in ("delay_to_read", "delay_to_answer"):

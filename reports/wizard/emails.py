@@ -68,6 +68,17 @@ class Acknowledgement(ReportEmail):
 
 
 @register
+class InspectionFollowedUp(ReportEmail):
+    """Sent only when INSPECTION_TELL_CONSUMERS is set (inspections.lifecycle):
+    nothing of the inspection itself, only that the report was followed up."""
+
+    kind = "consumer_inspection_followed_up"
+    template = "consumer_inspection_followed_up"
+    subject = _("Des suites ont été données à votre signalement %(reference)s")
+    description = _("Un contrôle lancé à partir du signalement est terminé (si le réglage le prévoit).")
+
+
+@register
 class ReportRead(ReportEmail):
     kind = "consumer_report_read"
     template = "consumer_report_read"

@@ -132,6 +132,12 @@ def test_the_agents_pages(live_server, page, assert_accessible, world):
             (f"/agents/exports/{pending.pk}/", 200),
             (f"/agents/exports/{world.export.pk}/", 200),
             ("/agents/abonnements/", 200),
+            ("/agents/controles/", 200),
+            ("/agents/controles/?depuis=pas-une-date", 400),
+            ("/agents/controles/ou-controler/", 200),
+            ("/agents/controles/chiffres/", 200),
+            (f"/agents/controles/{world.inspection.pk}/", 200),
+            (f"/agents/controles/lancer/?signalement={world.report.reference}", 200),
         ],
     )
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import TOTPDevice, User
+from inspections.models import Inspection
 from notifications.models import DepartmentOffice, OutgoingEmail, Subscription
 from reports import lifecycle
 from reports.agents import subscriptions
@@ -28,7 +29,6 @@ from reports.models import (
     Authority,
     Bookmark,
     Comment,
-    Inspection,
     Report,
     ReportStatus,
     SavedSearch,
@@ -212,7 +212,6 @@ def urls(report):
         ],
         "post": [
             reverse("agents:comment", args=[ref]),
-            reverse("agents:inspection", args=[ref]),
             reverse("agents:tags", args=[ref]),
             reverse("agents:forward", args=[ref]),
             reverse("agents:report_reopen", args=[ref]),
@@ -417,10 +416,10 @@ def test_agents_comment_with_files_inspect_bookmark_tag_and_forward(client, agen
     comment = Comment.objects.get()
     assert comment.user == agent_user and Attachment.objects.get().comment == comment
     client.post(
-        reverse("agents:inspection", args=[ref]),
-        {"inspected_on": date.today().isoformat(), "outcome": "warning", "notes": "Étiquettes"},
+        reverse("inspections:new"),
+        {"entreprise": report.company.siret, "reports": [ref], "planned_on": date.today().isoformat()},
     )
-    assert Inspection.objects.get().outcome == "warning"
+    assert list(Inspection.objects.get().reports.all()) == [report]
     client.post(reverse("agents:bookmark", args=[ref]))
     assert Bookmark.objects.filter(user=agent_user, report=report).exists()
     client.post(reverse("agents:bookmark", args=[ref]))
@@ -432,12 +431,12 @@ def test_agents_comment_with_files_inspect_bookmark_tag_and_forward(client, agen
         {"authority": authority.pk, "note": "Arnaque en ligne"},
     )
     actions = list(report.events.values_list("action", flat=True))
-    for action in ("comment_added", "inspection_recorded", "tags_changed", "report_forwarded"):
+    for action in ("comment_added", "inspection_launched", "tags_changed", "report_forwarded"):
         assert action in actions
     page = client.get(reverse("agents:report", args=[ref]))
     assertContains(page, "Plateforme PHAROS")
     assertContains(page, "Appelé le gérant.")
-    bad = client.post(reverse("agents:inspection", args=[ref]), {"outcome": "warning"})
+    bad = client.post(reverse("inspections:new"), {"entreprise": report.company.siret, "reports": [ref]})
     assertContains(bad, "Ce champ est obligatoire", status_code=400)
 
 

@@ -139,6 +139,9 @@ def company_detail(request: HttpRequest, siret: str) -> HttpResponse:
         "accesses": CompanyAccess.objects.filter(company=company).select_related("user"),
         "websites": company.websites.all(),
         "letters": company.letters.order_by("-created_at"),
+        # Through the reverse relation: the inspections app stands above this one.
+        "inspections": company.inspections.visible_to(request.user).order_by("-planned_on", "-pk")[:20],
+        "may_act": request.user.role in ACTING_ROLES,
         "establishments": Company.objects.filter(siren=company.siren)
         .exclude(pk=company.pk)
         .order_by("-is_open", "siret")[:20],

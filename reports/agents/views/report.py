@@ -14,7 +14,7 @@ from accounts.decorators import ACTING_ROLES, staff_required
 from accounts.models import STAFF_ROLES, Role
 from companies.forms import SiretForm
 from reports import lifecycle
-from reports.agents.forms import CommentForm, ForwardForm, InspectionForm, TagsForm
+from reports.agents.forms import CommentForm, ForwardForm, TagsForm
 from reports.files.forms import AttachmentsForm
 from reports.files.services import attachments_add
 from reports.files.views import attachments_context
@@ -23,7 +23,6 @@ from reports.selectors import timeline_lines
 from reports.services.agents import (
     bookmark_toggle,
     comment_add,
-    inspection_record,
     report_change_company,
     report_delete_spam,
     report_forward,
@@ -56,13 +55,14 @@ def _render_report(request, report, **forms_) -> HttpResponse:
         "reviews": list(report.reviews.all()),
         "report_files": report.attachments.servable().select_related("comment"),
         "comments": report.comments.select_related("user").prefetch_related("attachments"),
+        # The old per-report records (read only) and the inspections linking the report.
         "inspections": report.inspections.select_related("user"),
+        "linked_inspections": report.linked_inspections.select_related("company").order_by("planned_on"),
         "bookmarked": Bookmark.objects.filter(report=report, user=user).exists(),
         "may_act": user.role in ACTING_ROLES,
         "is_admin": user.role == Role.ADMIN,
         "comment_form": forms_.get("comment_form") or CommentForm(),
         "files_form": forms_.get("files_form") or AttachmentsForm(),
-        "inspection_form": forms_.get("inspection_form") or InspectionForm(),
         "tags_form": TagsForm(initial={"tags": list(report.tags.values_list("slug", flat=True))}),
         "forward_form": forms_.get("forward_form") or ForwardForm(),
         "company_form": forms_.get("company_form") or SiretForm(prefix="entreprise"),
@@ -99,17 +99,6 @@ def report_comment(request: HttpRequest, reference: str) -> HttpResponse:
             files_form.add_error("files", message)
         return _render_report(request, report, comment_form=form, files_form=files_form)
     return _acted(request, report, _("Le commentaire est ajouté."))
-
-
-@staff_required
-@require_POST
-def report_inspection(request: HttpRequest, reference: str) -> HttpResponse:
-    report = _report_or_404(request, reference)
-    form = InspectionForm(request.POST)
-    if not form.is_valid():
-        return _render_report(request, report, inspection_form=form)
-    inspection_record(report=report, user=request.user, **form.cleaned_data)
-    return _acted(request, report, _("Le contrôle est consigné."))
 
 
 @staff_required(act=STAFF_ROLES)
