@@ -1,0 +1,270 @@
+"""Everything a transition writes besides the status: the fields it sets,
+the event it records, the emails it queues and what it refuses, with its
+words. Mutation testing (`make mutation`, docs/testing.md) found these
+effects unchecked: a transition could drop one and every other test passed."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from notifications.models import EmailStatus, OutgoingEmail
+from notifications.services import email_queue
+from reports import lifecycle
+from reports.lifecycle import IllegalTransition
+from reports.models import Attachment, Report, ReportStatus, Tag
+from signalconso.audit import ActorKind, EventKind
+
+from ..accounts.factories import UserFactory
+from ..companies.factories import CompanyFactory
+from .factories import ReportFactory, company_user
+
+pytestmark = pytest.mark.django_db
+S = ReportStatus
+
+
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """Runs a transition and what it left for after its commit."""
+
+    def run(action, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(**kwargs)
+
+    return run
+
+
+def only_event(report, kind):
+    (event,) = report.events.filter(action=kind)
+    return event
+
+
+def assert_deduplicated():
+    """Every email the lifecycle queues carries a key: queued twice, it leaves once."""
+    assert OutgoingEmail.objects.exists()
+    assert not OutgoingEmail.objects.filter(dedupe_key__isnull=True).exists()
+
+
+# --- Closing at the deadline ------------------------------------------------------------------
+
+
+def test_a_report_closes_once_its_deadline_is_reached(sent):
+    report = ReportFactory()
+    with (
+        time_machine.travel(report.expires_at - timedelta(seconds=1), tick=False),
+        pytest.raises(IllegalTransition) as refused,
+    ):
+        lifecycle.report_expire(report=report)
+    assert refused.value.message == "Le délai de ce signalement n’est pas écoulé."
+    with time_machine.travel(report.expires_at, tick=False):
+        sent(lifecycle.report_expire, report=report)
+    report.refresh_from_db()
+    assert report.status == S.CLOSED_UNREAD
+    event = only_event(report, EventKind.REPORT_CLOSED)
+    assert (event.actor, event.user, event.details) == (
+        ActorKind.SYSTEM,
+        None,
+        {"from": S.SENT, "to": S.CLOSED_UNREAD},
+    )
+    assert_deduplicated()
+    (email,) = mail.outbox
+    assert email.to == [report.email]
+
+
+# --- Reopening ----------------------------------------------------------------------------------
+
+
+def test_only_an_administrator_reopens_and_says_so(agent_user):
+    report = ReportFactory(status=S.CLOSED_UNREAD, expires_at=timezone.now() - timedelta(days=1))
+    with pytest.raises(IllegalTransition) as refused:
+        lifecycle.report_reopen(report=report, user=agent_user)
+    assert refused.value.message == "Seul un administrateur peut rouvrir un signalement."
+
+
+def test_a_reopened_report_gets_three_days_and_no_immediate_reminder(sent, admin_user):
+    closed_at = timezone.now() - timedelta(days=1)
+    report = ReportFactory(status=S.CLOSED_UNANSWERED, read_at=closed_at, closed_at=closed_at, expires_at=closed_at)
+    company_user(report.company)
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        sent(lifecycle.report_reopen, report=report, user=admin_user)
+    report.refresh_from_db()
+    assert (report.status, report.closed_at) == (S.READ, None)
+    assert report.expires_at == now + timedelta(days=3) and report.reminded_at == now
+    event = only_event(report, EventKind.REPORT_REOPENED)
+    assert (event.actor, event.user) == (ActorKind.AGENT, admin_user)
+    assert event.details == {"expires_at": report.expires_at.isoformat(), "from": S.CLOSED_UNANSWERED, "to": S.READ}
+    assert_deduplicated()
+    assert OutgoingEmail.objects.filter(kind="pro_report_reopened", report=report).exists()
+
+
+# --- A website identified: its reports go to the company -------------------------------------
+
+
+@pytest.fixture
+def identified():
+    """The company just identified behind a site, with a user to alert."""
+    company = CompanyFactory(legal_name="BOUTIQUE IDENTIFIÉE")
+    company_user(company)
+    return company
+
+
+def test_an_identified_sites_report_goes_to_the_company_as_if_filed_now(sent, identified, agent_user):
+    report = ReportFactory(not_for_company=True)
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        assert sent(lifecycle.report_attribute, report=report, company=identified, user=agent_user) is True
+    report.refresh_from_db()
+    assert (report.status, report.company, report.reminded_at) == (S.SENT, identified, now)
+    assert report.expires_at == now + timedelta(days=25)  # the company has users
+    assert (report.company_name, report.company_siret) == ("BOUTIQUE IDENTIFIÉE", identified.siret)
+    event = only_event(report, EventKind.COMPANY_ATTRIBUTED)
+    assert (event.actor, event.user, event.details) == (ActorKind.AGENT, agent_user, {"siret": identified.siret})
+    assert OutgoingEmail.objects.filter(report=report, company=identified).exists()  # the company is alerted
+    assert_deduplicated()
+
+
+def test_a_company_without_users_gets_sixty_days(identified, agent_user):
+    lonely = CompanyFactory()
+    report = ReportFactory(not_for_company=True)
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        lifecycle.report_attribute(report=report, company=lonely, user=agent_user)
+    report.refresh_from_db()
+    assert report.expires_at == now + timedelta(days=60)
+
+
+@pytest.mark.parametrize("why", ["question", "hidden tag", "foreign company", "already has a company"])
+def test_some_reports_never_go_to_the_identified_company(why, identified, agent_user):
+    report = ReportFactory(not_for_company=True, question_only=why == "question")
+    if why == "hidden tag":
+        report.tags.add(Tag.objects.create(slug="cache", label_fr="Caché", hidden_from_company=True))
+    if why == "foreign company":
+        identified.country = "Belgique"
+        identified.save()
+    if why == "already has a company":
+        Report.objects.filter(pk=report.pk).update(company=CompanyFactory())
+        report.refresh_from_db()
+    assert lifecycle.report_attribute(report=report, company=identified, user=agent_user) is False
+    report.refresh_from_db()
+    assert report.status == S.NOT_SENT
+    assert not report.events.filter(action=EventKind.COMPANY_ATTRIBUTED).exists()
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_a_tag_the_company_may_see_does_not_stop_the_report(identified, agent_user):
+    report = ReportFactory(not_for_company=True)
+    report.tags.add(Tag.objects.create(slug="visible", label_fr="Visible", hidden_from_company=False))
+    assert lifecycle.report_attribute(report=report, company=identified, user=agent_user) is True
+
+
+# --- Sent to another company ------------------------------------------------------------------
+
+
+def test_a_redirected_report_starts_afresh_at_the_new_company(sent, identified):
+    report = ReportFactory(read=True, reminder_count=2, reminded_at=timezone.now() - timedelta(days=5))
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        sent(lifecycle.report_redirect, report=report, company=identified)
+    report.refresh_from_db()
+    assert (report.status, report.company, report.read_at, report.closed_at) == (S.SENT, identified, None, None)
+    assert (report.reminder_count, report.reminded_at, report.expires_at) == (0, now, now + timedelta(days=25))
+    assert report.company_name == "BOUTIQUE IDENTIFIÉE"
+    assert OutgoingEmail.objects.filter(report=report, company=identified).exists()
+
+
+def test_a_report_kept_from_companies_only_changes_its_company(identified):
+    report = ReportFactory(not_for_company=True)
+    lifecycle.report_redirect(report=report, company=identified)
+    report.refresh_from_db()
+    assert (report.status, report.company, report.expires_at) == (S.NOT_SENT, identified, None)
+    assert (report.company_name, report.department) == ("BOUTIQUE IDENTIFIÉE", identified.department)
+    assert not OutgoingEmail.objects.exists()
+
+
+# --- Anonymisation ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_report():
+    report = ReportFactory(
+        consumer_phone="0612345678",
+        consumer_reference="Commande 42",
+        answers=[{"slug": "q", "question": "Quand ?", "answer": "Hier, chez M. X"}],
+        share_identity=True,
+    )
+    attachment = Attachment(
+        report=report, origin=ActorKind.CONSUMER, name="a.pdf", extension="pdf", content_type="application/pdf", size=3
+    )
+    attachment.file.save("a", ContentFile(b"pdf"), save=True)
+    return report, attachment.file.name
+
+
+def test_anonymisation_erases_every_field_that_names_the_consumer(sent, full_report):
+    report, stored = full_report
+    assert default_storage.exists(stored)
+    sent(lifecycle.report_anonymise, report=report)
+    report.refresh_from_db()
+    assert (report.consumer_phone, report.consumer_reference, report.answers) == ("", "", [])
+    assert report.share_identity is False
+    assert not default_storage.exists(stored)  # the file itself, after commit
+
+
+def test_anonymisation_cancels_this_reports_emails_only(full_report):
+    report, _stored = full_report
+    other = ReportFactory()
+    for target in (report, other):
+        email_queue("consumer_report_read", to=target.email, data={"reference": target.reference}, report=target)
+    sending = OutgoingEmail.objects.create(
+        kind="consumer_report_read", to=["paule@example.fr"], report=report, status=EmailStatus.SENDING,
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    lifecycle.report_anonymise(report=report)
+    assert OutgoingEmail.objects.get(report=other).status == EmailStatus.PENDING
+    assert OutgoingEmail.objects.get(report=report, status=EmailStatus.CANCELLED).to == []
+    # One being sent keeps its address until it is out.
+    sending.refresh_from_db()
+    assert (sending.status, sending.to) == (EmailStatus.SENDING, ["paule@example.fr"])
+
+
+def test_anonymisation_keeps_the_history_without_its_notes(full_report, agent_user):
+    report, _stored = full_report
+    from signalconso.audit import record_event
+
+    record_event(
+        EventKind.COMMENT_ADDED,
+        actor=ActorKind.AGENT,
+        report=report,
+        user=agent_user,
+        details={"note": "M. X", "n": 1},
+    )
+    lifecycle.report_anonymise(report=report)
+    assert report.events.get(action=EventKind.COMMENT_ADDED).details == {"n": 1}
+
+
+@pytest.mark.parametrize(
+    ("who", "actor"), [("consumer", ActorKind.CONSUMER), ("agent", ActorKind.AGENT), ("job", ActorKind.SYSTEM)]
+)
+def test_the_anonymisation_event_names_who_asked(who, actor, full_report):
+    report, _stored = full_report
+    user = UserFactory(admin=True) if who == "agent" else None
+    lifecycle.report_anonymise(
+        report=report, user=user, by_consumer=who == "consumer", at_consumer_request=who != "job"
+    )
+    event = only_event(report, EventKind.REPORT_ANONYMISED)
+    assert (event.actor, event.user) == (actor, user)
+    assert event.details == {"at_consumer_request": who != "job", "from": S.SENT}
+
+
+def test_only_a_consumers_request_gets_a_confirmation_in_their_language(sent):
+    asked = ReportFactory(in_english=True)
+    sent(lifecycle.report_anonymise, report=asked, at_consumer_request=True)
+    (row,) = OutgoingEmail.objects.filter(kind="consumer_anonymised")
+    assert (row.report, row.language, row.dedupe_key) == (asked, "en", f"anonymised:{asked.pk}")
+    by_job = ReportFactory()
+    sent(lifecycle.report_anonymise, report=by_job)
+    assert not OutgoingEmail.objects.filter(kind="consumer_anonymised", report=by_job).exists()
