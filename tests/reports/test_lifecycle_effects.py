@@ -268,3 +268,64 @@ def test_only_a_consumers_request_gets_a_confirmation_in_their_language(sent):
     by_job = ReportFactory()
     sent(lifecycle.report_anonymise, report=by_job)
     assert not OutgoingEmail.objects.filter(kind="consumer_anonymised", report=by_job).exists()
+
+
+# --- Filing: who is told ------------------------------------------------------------------------
+
+
+def test_a_report_kept_from_its_company_alerts_nobody_there(sent):
+    company = CompanyFactory()
+    company_user(company)
+    report = ReportFactory(company=company, status=S.NOT_SENT, expires_at=None)
+    sent(lifecycle.report_filed, report=report)
+    assert not OutgoingEmail.objects.filter(kind="pro_new_report").exists()
+    assert OutgoingEmail.objects.filter(kind="consumer_acknowledgement", dedupe_key__isnull=False).exists()
+
+
+def test_only_a_dangerous_product_alerts_the_departments_office(sent):
+    from notifications.models import DepartmentOffice
+
+    DepartmentOffice.objects.create(department="13", name="DDPP 13", email="ddpp@example.gouv.fr")
+    plain = ReportFactory(department="13")
+    sent(lifecycle.report_filed, report=plain)
+    assert not OutgoingEmail.objects.filter(kind="agent_dangerous_product").exists()
+    dangerous = ReportFactory(department="13")
+    dangerous.tags.add(
+        Tag.objects.get_or_create(slug="produit-dangereux", defaults={"label_fr": "Produit dangereux"})[0]
+    )
+    sent(lifecycle.report_filed, report=dangerous)
+    row = OutgoingEmail.objects.get(kind="agent_dangerous_product")
+    assert (row.report, row.company, row.to) == (dangerous, dangerous.company, ["ddpp@example.gouv.fr"])
+
+
+def earlier_alerts(company, *, count=lifecycle.NEW_REPORT_ALERTS_PER_HOUR, kind="pro_new_report", minutes_ago=10):
+    for _ in range(count):
+        email_queue(kind, to="pro@example.fr", data={}, report=ReportFactory(company=company), company=company)
+    OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(minutes=minutes_ago))
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    ["another company's alerts", "alerts older than an hour", "other emails to the company", "none"],
+)
+def test_the_hourly_alert_limit_counts_only_this_companys_alerts_of_the_last_hour(earlier, identified):
+    if earlier == "another company's alerts":
+        earlier_alerts(CompanyFactory())
+    elif earlier == "alerts older than an hour":
+        earlier_alerts(identified, minutes_ago=61)
+    elif earlier == "other emails to the company":
+        earlier_alerts(identified, kind="pro_report_reopened")
+    report = ReportFactory(company=identified)
+    lifecycle.report_filed(report=report)
+    report.refresh_from_db()
+    assert report.alert_deferred is False
+    assert OutgoingEmail.objects.filter(kind="pro_new_report", report=report).exists()
+
+
+def test_past_the_hourly_limit_the_alert_waits_for_the_digest(identified):
+    earlier_alerts(identified)
+    report = ReportFactory(company=identified)
+    lifecycle.report_filed(report=report)
+    report.refresh_from_db()
+    assert report.alert_deferred is True
+    assert not OutgoingEmail.objects.filter(kind="pro_new_report", report=report).exists()
