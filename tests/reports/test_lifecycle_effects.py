@@ -329,3 +329,21 @@ def test_past_the_hourly_limit_the_alert_waits_for_the_digest(identified):
     report.refresh_from_db()
     assert report.alert_deferred is True
     assert not OutgoingEmail.objects.filter(kind="pro_new_report", report=report).exists()
+
+
+def test_each_reopened_report_alerts_the_company_users_again(sent, admin_user):
+    closed_at = timezone.now() - timedelta(days=1)
+    first = ReportFactory(status=S.CLOSED_UNREAD, closed_at=closed_at, expires_at=closed_at)
+    second = ReportFactory(company=first.company, status=S.CLOSED_UNREAD, closed_at=closed_at, expires_at=closed_at)
+    company_user(first.company)
+    for report in (first, second):
+        sent(lifecycle.report_reopen, report=report, user=admin_user)
+    assert {row.report for row in OutgoingEmail.objects.filter(kind="pro_report_reopened")} == {first, second}
+
+
+def test_an_attributed_report_is_found_by_its_new_companys_name(postgresql, identified, agent_user):
+    from reports.search import ReportFilters, reports_search
+
+    report = ReportFactory(not_for_company=True, company_name="")
+    lifecycle.report_attribute(report=report, company=identified, user=agent_user)
+    assert list(reports_search(agent_user, ReportFilters(text="identifiée"))) == [report]
