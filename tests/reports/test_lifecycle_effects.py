@@ -3,7 +3,7 @@ the event it records, the emails it queues and what it refuses, with its
 words. Mutation testing (`make mutation`, docs/testing.md) found these
 effects unchecked: a transition could drop one and every other test passed."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -347,3 +347,95 @@ def test_an_attributed_report_is_found_by_its_new_companys_name(postgresql, iden
     report = ReportFactory(not_for_company=True, company_name="")
     lifecycle.report_attribute(report=report, company=identified, user=agent_user)
     assert list(reports_search(agent_user, ReportFilters(text="identifiée"))) == [report]
+
+
+# --- Reading and answering ----------------------------------------------------------------------
+
+
+def test_a_reading_beaten_by_a_colleague_is_not_the_first(sent):
+    report = ReportFactory()
+    pro = company_user(report.company)
+    Report.objects.filter(pk=report.pk).update(status=S.READ)  # a colleague, a moment before
+    assert lifecycle.report_mark_read(report=report, user=pro) is False
+    assert not report.events.filter(action=EventKind.REPORT_READ).exists()
+
+
+def test_the_first_reading_is_recorded_with_its_move(sent):
+    report = ReportFactory()
+    pro = company_user(report.company)
+    sent(lifecycle.report_mark_read, report=report, user=pro)
+    assert only_event(report, EventKind.REPORT_READ).details == {"from": S.SENT, "to": S.READ}
+    assert_deduplicated()
+
+
+def answer(report, **fields):
+    values = {"kind": "rejected", "reason": "conforme", "message": "Conforme.", **fields}
+    return lifecycle.report_answer(report=report, user=company_user(report.company), **values)
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"kind": "peut-etre"}, "Choisissez une réponse."),
+        ({"reason": "inconnu"}, "Choisissez un motif de la liste."),
+        ({"message": ""}, "Écrivez un message au consommateur (10000 caractères au plus)."),
+        ({"message": None}, "Écrivez un message au consommateur (10000 caractères au plus)."),
+        ({"message": "x" * 10_001}, "Écrivez un message au consommateur (10000 caractères au plus)."),
+    ],
+)
+def test_an_answer_is_refused_with_words_saying_why(fields, words):
+    report = ReportFactory(read=True)
+    with pytest.raises(IllegalTransition) as refused:
+        answer(report, **fields)
+    assert refused.value.message == words
+    assert Report.objects.get(pk=report.pk).status == S.READ
+
+
+def test_an_answer_of_the_longest_length_and_no_note_is_taken():
+    response = answer(ReportFactory(read=True), message="x" * 10_000)
+    response.refresh_from_db()
+    assert (len(response.message), response.private_note) == (10_000, "")
+
+
+def test_no_answer_once_the_deadline_is_reached():
+    report = ReportFactory(read=True)
+    with time_machine.travel(report.expires_at, tick=False), pytest.raises(IllegalTransition) as refused:
+        answer(report)
+    assert refused.value.message == "Le délai de réponse de ce signalement est passé."
+
+
+def test_an_answer_takes_only_its_own_clean_unattached_files():
+    report = ReportFactory(read=True)
+
+    def upload(origin=ActorKind.PRO, **fields):
+        attachment = Attachment(
+            origin=origin, name="f.pdf", extension="pdf", content_type="application/pdf", size=3, **fields
+        )
+        attachment.file.save("f", ContentFile(b"pdf"), save=True)
+        return attachment
+
+    mine = upload(scan_state="clean")
+    infected = upload(scan_state="infected")
+    someone_elses = upload(scan_state="clean")  # another company's answer being written
+    a_consumers = upload(origin=ActorKind.CONSUMER, scan_state="clean")
+    elsewhere = upload(scan_state="clean", report=ReportFactory())
+    answer(report, attachments=[mine, infected, a_consumers, elsewhere])
+    assert set(Attachment.objects.filter(report=report)) == {mine}
+    assert Attachment.objects.get(pk=someone_elses.pk).report is None
+    assert Attachment.objects.get(pk=elsewhere.pk).report != report
+
+
+# --- The signed links -----------------------------------------------------------------------------
+
+
+def test_a_link_works_until_the_end_of_its_last_day():
+    from reports.wizard.links import follow_up_link, follow_up_token
+
+    report = ReportFactory()
+    last_day = timezone.localdate() + timedelta(days=3)
+    token = follow_up_token(report, until=last_day)
+    with time_machine.travel(timezone.make_aware(datetime.combine(last_day, time(23, 0))), tick=False):
+        link = follow_up_link(token)
+        assert (link.report, link.expired, link.about) == (report, False, "")
+    with time_machine.travel(timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time(1, 0)))):
+        assert follow_up_link(token).expired is True
