@@ -443,3 +443,29 @@ def test_a_link_works_until_the_end_of_its_last_day():
         assert (link.report, link.expired, link.about) == (report, False, "")
     with time_machine.travel(timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time(1, 0)))):
         assert follow_up_link(token).expired is True
+
+
+def test_an_answer_is_recorded_with_its_kind_reason_files_and_move(sent):
+    report = ReportFactory(read=True)
+    pro = company_user(report.company)
+    sent(lifecycle.report_answer, report=report, user=pro, kind="rejected", reason="conforme", message="Conforme.")
+    event = only_event(report, EventKind.REPORT_ANSWERED)
+    assert (event.actor, event.user) == (ActorKind.PRO, pro)
+    assert event.details == {"kind": "rejected", "reason": "conforme", "files": 0, "from": S.READ, "to": S.REJECTED}
+    (acknowledgement,) = OutgoingEmail.objects.filter(kind="pro_answer_acknowledgement")
+    assert (acknowledgement.user, acknowledgement.company) == (pro, report.company)
+
+
+def test_the_consumers_emails_are_in_the_reports_language_and_deduplicated(sent):
+    report = ReportFactory(in_english=True)
+    sent(lifecycle.report_filed, report=report)
+    (row,) = OutgoingEmail.objects.filter(kind="consumer_acknowledgement")
+    assert (row.language, row.dedupe_key) == ("en", f"acknowledgement:{report.pk}")
+
+
+def test_a_move_lost_to_someone_else_says_to_reload():
+    report = ReportFactory()
+    Report.objects.filter(pk=report.pk).update(status=S.READ)  # changed since it was read
+    with pytest.raises(IllegalTransition) as refused:
+        lifecycle.report_anonymise(report=report)
+    assert refused.value.message == "Ce signalement vient d’être modifié par quelqu’un d’autre : rechargez la page."
