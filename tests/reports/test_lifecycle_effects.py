@@ -454,6 +454,11 @@ def test_an_answer_is_recorded_with_its_kind_reason_files_and_move(sent):
     assert event.details == {"kind": "rejected", "reason": "conforme", "files": 0, "from": S.READ, "to": S.REJECTED}
     (acknowledgement,) = OutgoingEmail.objects.filter(kind="pro_answer_acknowledgement")
     assert (acknowledgement.user, acknowledgement.company) == (pro, report.company)
+    assert_deduplicated()
+    # The same professional answering another report gets its acknowledgement too.
+    other = ReportFactory(read=True, company=report.company)
+    sent(lifecycle.report_answer, report=other, user=pro, kind="rejected", reason="conforme", message="Conforme.")
+    assert OutgoingEmail.objects.filter(kind="pro_answer_acknowledgement").count() == 2
 
 
 def test_the_consumers_emails_are_in_the_reports_language_and_deduplicated(sent):
