@@ -21,10 +21,12 @@ import openpyxl
 import pyotp
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import TOTPDevice
 from companies.activation import activation_code_issue, format_code
-from reports.models import Attachment, Inspection, ReportStatus, Review, ScanState
+from inspections.models import Inspection, InspectionStatus
+from reports.models import Attachment, ReportStatus, Review, ScanState
 from signalconso.audit import EventKind
 from signalconso.celery import app as celery_app
 
@@ -184,19 +186,33 @@ def test_the_whole_loop(
     agent.wait_for_url(f"**/agents/signalements/{report.reference}/")
     assert downloaded(agent, agent.get_by_role("link", name="photo.png").click) == PHOTO
 
-    agent.get_by_label("Suite donnée").select_option(label="Avertissement")
-    agent.get_by_label("Notes").fill("Étiquettes corrigées pendant le contrôle.")
-    agent.get_by_role("button", name="Consigner", exact=True).click()
-    agent.wait_for_url(f"**/agents/signalements/{report.reference}/")
-    assert Inspection.objects.get(report=report).outcome == "warning"
-    assert "Avertissement." in agent.locator("main").inner_text()
+    # A control launched from the report, carried out and concluded.
+    agent.get_by_role("link", name="Lancer un contrôle à partir de ce signalement").click()
+    agent.get_by_role("heading", name="Lancer un contrôle").wait_for()
+    today = timezone.localdate().isoformat()
+    agent.get_by_label("Date prévue").fill(today)
+    agent.get_by_label("Notes").fill("Vérifier l’étiquetage des prix.")
+    agent.get_by_role("button", name="Lancer le contrôle").click()
+    agent.get_by_text("Le contrôle est lancé.").wait_for()
+    agent.get_by_role("button", name="Commencer le contrôle").click()
+    agent.get_by_text("Le contrôle est commencé.").wait_for()
+    agent.get_by_label("Suite donnée").select_option(label="Avertissement pédagogique")
+    agent.get_by_label("Manquement constaté").select_option(
+        label="Défaut d’information du consommateur, prix, étiquetage"
+    )
+    agent.get_by_label("Date du contrôle").fill(today)
+    agent.get_by_role("button", name="Terminer et consigner la suite").click()
+    agent.get_by_text("Le contrôle est terminé et sa suite consignée.").wait_for()
+    inspection = Inspection.objects.get(reports=report)
+    assert (inspection.status, inspection.outcome) == (InspectionStatus.DONE, "warning")
+    agent.goto(f"{base}/agents/signalements/{report.reference}/")
     history = agent.locator("ol.sc-timeline").inner_text()
     for sentence in (
         "Signalement déposé",
         "Signalement lu par l’entreprise",
         "Réponse de l’entreprise",
         "Avis du consommateur",
-        "Contrôle consigné",
+        "Contrôle terminé",
         "Courriel envoyé",
         "L’accusé de réception, avec le récapitulatif en PDF.",
     ):
