@@ -5,24 +5,15 @@ import io
 
 from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from inspections.models import BreachKind, InspectionOutcome, InspectionStatus
+from signalconso.spreadsheets import safe_cell
 
 XLSX_MAX_ROWS = 5000
 TITLES = [
     "N°", "Entreprise", "SIRET", "Tout le SIREN", "Département", "Agent chargé", "Date prévue", "État",
     "Suite", "Manquement", "Conclu le", "Signalements", "Notes",
 ]  # fmt: skip
-
-
-def _cell(value):
-    """Text as typed by anybody: never a formula, never a character XLSX refuses."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value[:1] in ("=", "+", "-", "@"):
-            value = "'" + value
-    return value
 
 
 def inspections_xlsx(inspections) -> bytes:
@@ -39,18 +30,18 @@ def inspections_xlsx(inspections) -> bytes:
         sheet.append(
             [
                 inspection.pk,
-                _cell(inspection.company.name),
+                safe_cell(inspection.company.name),
                 inspection.company.siret,
                 "oui" if inspection.whole_siren else "non",
                 inspection.department,
-                _cell((agent.get_full_name() or agent.email) if agent else ""),
+                safe_cell((agent.get_full_name() or agent.email) if agent else ""),
                 inspection.planned_on,
                 statuses.get(inspection.status, inspection.status),
                 outcomes.get(inspection.outcome, inspection.outcome),
                 breaches.get(inspection.breach, inspection.breach),
                 inspection.concluded_on,
                 ", ".join(report.reference for report in inspection.reports.all()),
-                _cell(inspection.notes),
+                safe_cell(inspection.notes),
             ]
         )
     out = io.BytesIO()

@@ -152,6 +152,17 @@ def clamd_url(tmp_path_factory):
 
 
 @pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """Runs an action and what it left for after its commit (its emails)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def categories():
     """The category tree the service ships."""
     load_categories()

@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from reports.agents.forms import InvalidFilters, search_filters
 from reports.models import Export, ExportKind, ExportStatus, Report, ReportStatus, Response, ResponseKind
@@ -27,6 +26,7 @@ from signalconso.background import send_task_now, start_task
 from signalconso.db import reads
 from signalconso.locks import job_lock
 from signalconso.pdf import pdf_from_template
+from signalconso.spreadsheets import safe_cell
 
 logger = logging.getLogger(__name__)
 
@@ -154,15 +154,6 @@ def exports_fail_stuck() -> int:
     return failed
 
 
-def _cell(value):
-    """Text as typed by anybody: never a formula, never a character XLSX refuses."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value[:1] in ("=", "+", "-", "@"):
-            value = "'" + value
-    return value
-
-
 def _response(report: Report) -> Response | None:
     try:
         return report.response
@@ -208,7 +199,7 @@ def _xlsx_rows(reports):
                 elif make is None:
                     cells.append(labels[title].get(args[0], args[0]))
                 else:
-                    cells.append(_cell(make(*args)))
+                    cells.append(safe_cell(make(*args)))
             yield cells
 
 

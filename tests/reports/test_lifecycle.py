@@ -36,17 +36,6 @@ def test_a_report_the_company_never_gets_has_no_deadline():
 # --- The transitions, on the database ---------------------------------------------------
 
 
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """Runs a block and sends the emails it queued, as after its commit."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 @pytest.mark.django_db
 def test_a_professionals_first_opening_marks_the_report_read_and_tells_the_consumer(sent):
     report = ReportFactory()

@@ -27,17 +27,6 @@ pytestmark = pytest.mark.django_db
 S = ReportStatus
 
 
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """Runs a transition and what it left for after its commit."""
-
-    def run(action, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(**kwargs)
-
-    return run
-
-
 def only_event(report, kind):
     (event,) = report.events.filter(action=kind)
     return event
